@@ -1,0 +1,62 @@
+// latpred plan / latpred check: expand and validate a study without running anything.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli_common.hpp"
+
+namespace latpred::cli {
+namespace {
+
+void print_plan(const Study& study) {
+  std::cout << fmt::format("study '{}': {} runs ({} sweep, seeds {}) -> {}\n", study.name, study.runs.size(),
+                           study.sweep_mode, to_string(ParamValue(study.seeds)), study.run_dir().string());
+  std::vector<std::size_t> widths;
+  for (const auto& key : study.swept_keys) widths.push_back(key.size());
+  for (const auto& run : study.runs)
+    for (std::size_t i = 0; i < run.swept.size(); ++i) widths[i] = std::max(widths[i], run.swept[i].value.size());
+  std::string header = fmt::format("{:>4}  {:<16}  {:>6}", "#", "run key", "seed");
+  for (std::size_t i = 0; i < widths.size(); ++i) header += fmt::format("  {:<{}}", study.swept_keys[i], widths[i]);
+  std::cout << header << "\n";
+  for (std::size_t r = 0; r < study.runs.size(); ++r) {
+    const StudyRun& run = study.runs[r];
+    std::string line = fmt::format("{:>4}  {:<16}  {:>6}", r + 1, run.key, run.config.seed);
+    for (std::size_t i = 0; i < run.swept.size(); ++i) line += fmt::format("  {:<{}}", run.swept[i].value, widths[i]);
+    std::cout << line << "\n";
+  }
+}
+
+}  // namespace
+
+void add_plan_commands(CLI::App& app, CliContext& ctx) {
+  auto* plan = app.add_subcommand("plan", "Print the expanded runs of a study (run key, seed, swept values)");
+  auto plan_args = std::make_shared<StudyArgs>();
+  add_study_options(*plan, *plan_args);
+  auto* resolved = plan->add_flag("--resolved", "print the resolved config of every run instead of the table");
+  plan->callback([&ctx, plan_args, resolved] {
+    ctx.action = [&ctx, plan_args, resolved] {
+      const auto host = load_plugins(ctx.global);
+      const Study study = load_study_with(*plan_args, *host);
+      if (resolved->count()) {
+        std::cout << resolved_study_toml(study);
+      } else {
+        print_plan(study);
+      }
+      return 0;
+    };
+  });
+
+  auto* check = app.add_subcommand("check", "Validate a study (includes, components, parameters, sweep) and exit");
+  auto check_args = std::make_shared<StudyArgs>();
+  add_study_options(*check, *check_args);
+  check->callback([&ctx, check_args] {
+    ctx.action = [&ctx, check_args] {
+      const auto host = load_plugins(ctx.global);
+      const Study study = load_study_with(*check_args, *host);
+      std::cout << fmt::format("{}: ok ({} runs)\n", check_args->study, study.runs.size());
+      return 0;
+    };
+  });
+}
+
+}  // namespace latpred::cli

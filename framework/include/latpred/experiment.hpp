@@ -1,0 +1,86 @@
+// One experiment (= one run of a study): pretrain on the task's train devices, transfer to each test device with
+// k samples for every k, evaluate. The pipeline runner resolves a study into ExperimentConfigs and calls
+// run_experiment for each.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "latpred/dataset.hpp"
+#include "latpred/params.hpp"
+#include "latpred/registry.hpp"
+#include "latpred/task.hpp"
+
+namespace latpred {
+
+struct ComponentConfig {
+  std::string type;
+  Params params;  // resolved against the type's schema
+};
+
+struct ExperimentConfig {
+  std::string data_dir;  // resolved with resolve_data_dir
+  Task task;
+  ComponentConfig encoder;
+  std::optional<ComponentConfig> supplementary;   // extra encoder whose .vec is concatenated at the readout
+  ComponentConfig sampler;                        // transfer samples
+  std::optional<ComponentConfig> source_sampler;  // source samples (default: random)
+  ComponentConfig devicerep;
+  ComponentConfig model;
+  Params train;     // train_schema()
+  Params transfer;  // transfer_schema()
+  uint64_t seed = 42;
+};
+
+// Kernel schemas of the [train] and [transfer] tables.
+LATPRED_API const Schema& train_schema();
+LATPRED_API const Schema& transfer_schema();
+
+// One metric value. Long form: the runner adds the study's swept keys and run key.
+struct ResultRow {
+  std::string task;
+  std::string device;
+  int64_t k = 0;
+  uint64_t seed = 0;
+  std::string metric;  // spearman, kendall, mape, within10, ... , train_seconds, ...
+  double value = 0.0;
+};
+
+// Per-architecture prediction of one (device, k): for the predictions file.
+struct Prediction {
+  std::string device;
+  int64_t k = 0;
+  std::vector<int64_t> archs;
+  std::vector<float> score;
+  std::vector<float> predicted_ms;  // after linear calibration on the transfer samples
+  std::vector<float> true_ms;
+};
+
+struct ExperimentResult {
+  std::vector<ResultRow> rows;
+  std::vector<Prediction> predictions;  // filled when transfer.save_predictions
+};
+
+// Progress callback: (stage, done, total). Stage is e.g. "pretrain", "transfer titan_rtx_1 k=5".
+using ProgressFn = std::function<void(const std::string& stage, int64_t done, int64_t total)>;
+
+// Caches datasets and encoder features across the experiments of one process.
+class LATPRED_API Workspace {
+ public:
+  std::shared_ptr<const Dataset> dataset(const std::string& data_dir, const std::string& space);
+  // Makes dataset(data_dir, space) return `data` (tests, and data built in memory).
+  void put(const std::string& data_dir, const std::string& space, std::shared_ptr<const Dataset> data);
+
+ private:
+  std::map<std::string, std::shared_ptr<const Dataset>> datasets_;
+};
+
+LATPRED_API ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry,
+                                            Workspace& workspace, const ProgressFn& progress = {});
+
+}  // namespace latpred

@@ -1,0 +1,265 @@
+// run_experiment: pretrain on the task's train devices, then for every (test device, k) reset to the pretrained
+// weights, fine-tune on k sampled archs and evaluate on the chosen evaluation set (NASFLAT_METHOD §4).
+#include "latpred/experiment.hpp"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "latpred/devicerep.hpp"
+#include "latpred/encoder.hpp"
+#include "latpred/metrics.hpp"
+#include "latpred/model.hpp"
+#include "latpred/sampler.hpp"
+#include "predictor.hpp"
+#include "seeding.hpp"
+
+namespace latpred {
+
+std::shared_ptr<const Dataset> Workspace::dataset(const std::string& data_dir, const std::string& space) {
+  const std::string key = data_dir + "\n" + space;
+  auto it = datasets_.find(key);
+  if (it != datasets_.end()) return it->second;
+  auto data = load_dataset(data_dir, space);
+  datasets_[key] = data;
+  return data;
+}
+
+void Workspace::put(const std::string& data_dir, const std::string& space, std::shared_ptr<const Dataset> data) {
+  datasets_[data_dir + "\n" + space] = std::move(data);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::vector<int> device_indices(const Dataset& data, const std::vector<std::string>& names) {
+  std::vector<int> out;
+  for (const auto& name : names) out.push_back(data.device_index(name));
+  return out;
+}
+
+// Archs measured on every device in `devices`.
+std::vector<int64_t> measured_on_all(const Dataset& data, const std::vector<int>& devices) {
+  std::vector<int64_t> out;
+  for (int64_t arch = 0; arch < data.num_archs(); ++arch) {
+    bool all = true;
+    for (int d : devices) all = all && data.measured(d, arch);
+    if (all) out.push_back(arch);
+  }
+  return out;
+}
+
+ArchFeatures encode_all(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
+  auto encoder = registry.create<Encoder>(config.encoder.type, config.encoder.params);
+  ArchFeatures features = encoder->encode(data);
+  if (config.supplementary) {
+    auto extra = registry.create<Encoder>(config.supplementary->type, config.supplementary->params);
+    const ArchFeatures more = extra->encode(data);
+    if (!more.vec.defined()) {
+      throw ConfigError({}, "supplementary.type",
+                        "encoder '" + config.supplementary->type + "' produces no flat vector to concatenate");
+    }
+    features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
+  }
+  return features;
+}
+
+std::vector<int64_t> evaluation_archs(const std::string& eval_set, const std::vector<int64_t>& measured,
+                                      const std::vector<int64_t>& transfer) {
+  if (eval_set == "all") return measured;
+  if (eval_set == "first128") {
+    std::vector<int64_t> out;
+    for (int64_t a : measured)
+      if (a < 128) out.push_back(a);
+    return out;
+  }
+  const std::set<int64_t> skip(transfer.begin(), transfer.end());
+  std::vector<int64_t> out;
+  for (int64_t a : measured)
+    if (!skip.count(a)) out.push_back(a);
+  return out;
+}
+
+struct Scores {
+  std::map<std::string, double> metrics;
+  Prediction prediction;
+};
+
+Scores score_device(Predictor& predictor, const Dataset& data, int device, const std::vector<int64_t>& eval_archs,
+                    const std::vector<int64_t>& transfer_archs) {
+  Scores out;
+  const auto eval_start = Clock::now();
+  const std::vector<float> pred = predictor.predict(eval_archs, device);
+  out.metrics["predict_seconds"] = seconds_since(eval_start);
+  std::vector<double> score(pred.begin(), pred.end()), truth_norm, truth_ms;
+  for (int64_t a : eval_archs) {
+    truth_norm.push_back(data.normalized(device)[a]);
+    truth_ms.push_back(data.latency_ms(device)[a]);
+  }
+  out.metrics["spearman"] = spearman(score, truth_norm);
+  out.metrics["kendall"] = kendall_tau_b(score, truth_norm);
+  // Scores are ranks with an arbitrary scale: map them to ms with a line fitted on the transfer samples.
+  const std::vector<float> transfer_pred = predictor.predict(transfer_archs, device);
+  std::vector<double> transfer_ms;
+  for (int64_t a : transfer_archs) transfer_ms.push_back(data.latency_ms(device)[a]);
+  const LinearCalibration line = fit_linear({transfer_pred.begin(), transfer_pred.end()}, transfer_ms);
+  std::vector<double> predicted_ms;
+  for (double s : score) predicted_ms.push_back(line.apply(s));
+  out.metrics["mape"] = mape(predicted_ms, truth_ms);
+  out.metrics["within5"] = within_fraction(predicted_ms, truth_ms, 0.05);
+  out.metrics["within10"] = within_fraction(predicted_ms, truth_ms, 0.10);
+  out.metrics["top50_recall"] = topk_recall(score, truth_ms, std::min<int64_t>(50, score.size()));
+  out.prediction.archs = eval_archs;
+  out.prediction.score = pred;
+  out.prediction.predicted_ms.assign(predicted_ms.begin(), predicted_ms.end());
+  out.prediction.true_ms.assign(truth_ms.begin(), truth_ms.end());
+  return out;
+}
+
+FitOptions fit_options(const Params& p) {
+  FitOptions o;
+  o.epochs = p.get_int("epochs");
+  o.lr = p.get_float("lr");
+  o.weight_decay = p.get_float("weight_decay");
+  o.batch_size = p.get_int("batch_size");
+  o.eta_min = p.get_float("eta_min");
+  if (p.has("pairs_per_item")) o.pairs_per_item = p.get_int("pairs_per_item");
+  if (p.has("margin")) o.margin = p.get_float("margin");
+  return o;
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry, Workspace& workspace,
+                                const ProgressFn& progress) {
+  const auto start = Clock::now();
+  at::manual_seed(config.seed);
+  const Task& task = config.task;
+  const std::shared_ptr<const Dataset> data_ptr = workspace.dataset(config.data_dir, task.space);
+  const Dataset& data = *data_ptr;
+  const std::vector<int> train_devices = device_indices(data, task.train);
+  const std::vector<int> test_devices = device_indices(data, task.test);
+
+  const ArchFeatures features = encode_all(config, registry, data);
+  auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
+  devicerep->prepare(DeviceContext{&data, train_devices, test_devices});
+  auto model = registry.create<Model>(config.model.type, config.model.params);
+  ModelShape shape;
+  if (features.adj.defined()) shape.num_nodes = features.adj.size(1);
+  shape.num_node_labels = features.num_node_labels;
+  if (features.vec.defined()) shape.vec_dim = features.vec.size(1);
+  shape.device_dim = devicerep->dim();
+  model->build(shape);
+  Predictor predictor(model, devicerep, features);
+
+  ExperimentResult result;
+  auto add_row = [&](const std::string& device, int64_t k, const std::string& metric, double value) {
+    result.rows.push_back({task.name, device, k, config.seed, metric, value});
+  };
+
+  // Pretraining: the same source archs on every train device.
+  const std::vector<int64_t> source_pool = measured_on_all(data, train_devices);
+  const int64_t source_samples = config.train.get_int("source_samples");
+  std::vector<Example> pretrain;
+  if (source_samples > 0) {
+    const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
+    auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
+    SampleRequest request{&data, &features, source_pool, std::min<int64_t>(source_samples, source_pool.size()),
+                          -1, derive_seed(config.seed, "source")};
+    for (int64_t arch : source_sampler->select(request))
+      for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
+  }
+  std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
+  const FitOptions pretrain_options = fit_options(config.train);
+  const auto pretrain_start = Clock::now();
+  if (!pretrain.empty()) {
+    const double loss = fit(predictor, pretrain, pretrain_options, train_rng, [&](int64_t epoch) {
+      if (progress) progress("pretrain", epoch + 1, pretrain_options.epochs);
+    });
+    spdlog::info("pretrained on {} examples ({} archs x {} devices), {} epochs, final loss {:.4f}, {:.1f} s",
+                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(),
+                 pretrain_options.epochs, loss, seconds_since(pretrain_start));
+  }
+  add_row("", 0, "pretrain_seconds", seconds_since(pretrain_start));
+  // How well the pretrained model ranks its own train devices (on up to 2000 archs): a fit diagnostic.
+  if (!pretrain.empty()) {
+    std::vector<int64_t> probe;
+    const std::size_t stride = std::max<std::size_t>(1, source_pool.size() / 2000);
+    for (std::size_t i = 0; i < source_pool.size(); i += stride) probe.push_back(source_pool[i]);
+    for (int d : train_devices) {
+      const std::vector<float> pred = predictor.predict(probe, d);
+      std::vector<double> truth;
+      for (int64_t a : probe) truth.push_back(data.normalized(d)[a]);
+      const double rho = spearman({pred.begin(), pred.end()}, truth);
+      add_row(data.device(d).name, 0, "source_spearman", rho);
+      spdlog::info("pretrained model on train device {}: spearman {:.4f}", data.device(d).name, rho);
+    }
+  }
+  const std::vector<at::Tensor> pretrained = predictor.snapshot();
+
+  // Transfer to every (test device, k).
+  auto sampler = registry.create<Sampler>(config.sampler.type, config.sampler.params);
+  const FitOptions transfer_options = fit_options(config.transfer);
+  const std::string eval_set = config.transfer.get_string("eval_set");
+  const int64_t eval_last = std::max<int64_t>(1, config.transfer.get_int("eval_last_epochs"));
+  const bool reset = config.transfer.get_string("reset") == "pretrained";
+  const bool keep_predictions = config.transfer.get_bool("save_predictions");
+  const std::vector<int64_t> ks = config.transfer.get_ints("k");
+  int64_t done = 0;
+  const auto total = static_cast<int64_t>(test_devices.size() * ks.size());
+  for (int target : test_devices) {
+    const std::string& name = data.device(target).name;
+    const std::vector<int64_t> measured = data.measured_archs(target);
+    for (int64_t k : ks) {
+      const auto transfer_start = Clock::now();
+      if (reset) predictor.restore(pretrained);
+      SampleRequest request{&data, &features, measured, k, target, derive_seed(config.seed, "transfer", name, k)};
+      const std::vector<int64_t> transfer_archs = sampler->select(request);
+      predictor.devicerep().begin_transfer(TransferContext{&data, target, train_devices, transfer_archs});
+      std::vector<Example> examples;
+      for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});
+      const std::vector<int64_t> eval_archs = evaluation_archs(eval_set, measured, transfer_archs);
+      std::map<std::string, double> sums;
+      Scores last;
+      std::mt19937_64 rng(derive_seed(config.seed, "finetune", name, k));
+      fit(predictor, examples, transfer_options, rng, [&](int64_t epoch) {
+        if (epoch < transfer_options.epochs - eval_last) return;
+        last = score_device(predictor, data, target, eval_archs, transfer_archs);
+        for (const auto& [metric, value] : last.metrics) sums[metric] += value;
+      });
+      if (transfer_options.epochs == 0) {
+        last = score_device(predictor, data, target, eval_archs, transfer_archs);
+        sums = last.metrics;
+      }
+      const double evals = transfer_options.epochs == 0 ? 1.0 : static_cast<double>(
+                                                                    std::min(eval_last, transfer_options.epochs));
+      for (const auto& [metric, value] : sums) {
+        add_row(name, k, metric, value / evals);
+      }
+      add_row(name, k, "eval_archs", static_cast<double>(eval_archs.size()));
+      add_row(name, k, "transfer_seconds", seconds_since(transfer_start));
+      spdlog::info("{} {} k={}: spearman {:.4f} kendall {:.4f} on {} archs", task.name, name, k,
+                   sums["spearman"] / evals, sums["kendall"] / evals, eval_archs.size());
+      if (keep_predictions) {
+        last.prediction.device = name;
+        last.prediction.k = k;
+        result.predictions.push_back(std::move(last.prediction));
+      }
+      if (progress) progress("transfer", ++done, total);
+    }
+  }
+  add_row("", 0, "total_seconds", seconds_since(start));
+  return result;
+}
+
+}  // namespace latpred

@@ -1,0 +1,89 @@
+// manifest.json of a run directory: what produced the results (versions, plugins, machine, time, command).
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "runner_internal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace latpred::detail {
+namespace {
+
+std::string command_output(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return "";
+  std::string out;
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, pipe.get())) out += buffer;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+// "<sha>" or "<sha>-dirty"; "unknown" outside a git checkout (e.g. an installed latpred).
+std::string git_revision() {
+  const std::string dir = LATPRED_SOURCE_DIR;
+  const std::string git = "git -C '" + dir + "' ";
+  const std::string sha = command_output(git + "rev-parse HEAD 2>/dev/null");
+  if (sha.size() < 7 || sha.find(' ') != std::string::npos) return "unknown";
+  const bool dirty = !command_output(git + "status --porcelain --untracked-files=no 2>/dev/null").empty();
+  return dirty ? sha + "-dirty" : sha;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+void write_manifest(const Study& study, const RunnerOptions& options, const ManifestInfo& info, const fs::path& dir) {
+  nlohmann::json plugins = nlohmann::json::array();
+  for (const auto& plugin : options.plugins)
+    plugins.push_back({{"name", plugin.name},
+                       {"version", plugin.version},
+                       {"file", plugin.file},
+                       {"sha256", plugin.sha256},
+                       {"torch_version", plugin.torch_version},
+                       {"components", plugin.components}});
+  static const std::string revision = git_revision();  // one git call per process
+  const nlohmann::json manifest = {
+      {"study", study.name},
+      {"study_file", fs::absolute(study.file).string()},
+      {"status", info.status},
+      {"started", info.started},
+      {"ended", info.ended},
+      {"command_line", options.command_line},
+      {"latpred_version", LATPRED_VERSION},
+      {"git_revision", revision},
+      {"libtorch_version", TORCH_VERSION},
+      {"cpu_model", cpu_model()},
+      {"torch_threads", at::get_num_threads()},
+      {"plugins", plugins},
+      {"runs", {{"total", info.outcome.total}, {"skipped", info.outcome.skipped}, {"executed", info.outcome.executed}}},
+  };
+  write_file_atomic(dir / "manifest.json", manifest.dump(2) + "\n");
+}
+
+}  // namespace latpred::detail

@@ -1,0 +1,43 @@
+// Kernel schemas of the [train] (pretraining) and [transfer] tables of a study. Defaults follow the benchmark
+// settings of BENCHMARKS.md (pretraining) and NASFLAT_METHOD §4.3–§4.5.
+#include "latpred/experiment.hpp"
+
+namespace latpred {
+
+const Schema& train_schema() {
+  static const Schema schema =
+      Schema()
+          .integer("source_samples", 256, "architectures sampled per train device (0 = no pretraining)", 0)
+          .integer("epochs", 50, "pretraining epochs", 0)
+          .real("lr", 1e-3, "AdamW learning rate", 0.0)
+          .real("weight_decay", 1e-5, "AdamW weight decay", 0.0)
+          .integer("batch_size", 128, "examples (architecture, device) per optimiser step", 2)
+          .integer("pairs_per_item", 4, "at most this many ranking pairs per example of a batch", 1)
+          .real("margin", 0.1, "margin of the pairwise hinge ranking loss", 0.0)
+          .real("eta_min", 1e-6, "final learning rate of the per-epoch cosine schedule", 0.0);
+  return schema;
+}
+
+const Schema& transfer_schema() {
+  static const Schema schema =
+      Schema()
+          .integers("k", {5, 10, 20}, "transfer sample counts; one transfer per k", 1)
+          .integer("epochs", 20, "fine-tuning epochs on the k samples", 0)
+          .real("lr", 1e-4, "fine-tuning AdamW learning rate", 0.0)
+          .real("weight_decay", 1e-5, "fine-tuning weight decay", 0.0)
+          .integer("batch_size", 16, "examples per fine-tuning step", 2)
+          .integer("pairs_per_item", 4, "at most this many ranking pairs per example of a batch", 1)
+          .real("margin", 0.1, "margin of the pairwise hinge ranking loss", 0.0)
+          .real("eta_min", 1e-6, "final learning rate of the per-epoch cosine schedule", 0.0)
+          .choice("eval_set", "all_minus_transfer", {"all_minus_transfer", "all", "first128"},
+                  "architectures scored: every measured arch except the transfer samples (honest), every measured "
+                  "arch, or archs 0..127 (the reference code's behaviour, for comparison only)")
+          .integer("eval_last_epochs", 1, "average the metrics over the last N fine-tuning epochs (reference: 4)", 1)
+          .choice("reset", "pretrained", {"pretrained", "accumulate"},
+                  "start each (device, k) transfer from the pretrained weights, or continue from the previous one "
+                  "(the reference code's accidental behaviour, NASFLAT_METHOD §10.12)")
+          .flag("save_predictions", false, "write per-architecture predictions to the run directory");
+  return schema;
+}
+
+}  // namespace latpred

@@ -1,0 +1,172 @@
+#include "gnn_predictor.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/dropout.h>
+
+#include "latpred/error.hpp"
+
+namespace latpred::gnn {
+
+Schema predictor_schema(const std::string& layer_type) {
+  Schema schema;
+  schema.integer("node_dim", 48, "width of the per-node op (+device) embedding", 2, 4096)
+      .integer("hidden", 96, "width of the initial node features", 1, 4096)
+      .integers("gnn_dims", {128, 128, 128}, "output widths of the main graph layers", 1, 4096)
+      .integers("op_update_dims", {128, 128}, "widths of the op-embedding update pass (empty = no update pass)",
+                1, 4096)
+      .integer("supplementary_dim", 48, "embedder output width for a supplementary encoding", 1, 4096)
+      .integers("head_dims", {200, 200, 200}, "hidden widths of the MLP head", 1, 4096)
+      .real("dropout", 0.1, "dropout of the MLP head and the supplementary embedder", 0.0, 0.95)
+      .choice("device_placement", "node", {"node", "head"},
+              "where the device vector enters: concatenated to every node's op embedding (Op-HWEmb) or to the "
+              "graph readout before the head (HWEmb->MLP)");
+  if (layer_type != "dgf") {
+    schema.flag("mask_non_edges", true,
+                "mask non-edges out of the attention softmax (false = the reference code, where non-edges enter "
+                "with logit 0)");
+  }
+  if (layer_type == "ensemble") {
+    schema.choice("fuse", "add", {"add", "mlp"}, "how DGF and GAT outputs are combined in each layer");
+  }
+  return schema;
+}
+
+PredictorOptions predictor_options(const Params& params, const std::string& layer_type) {
+  PredictorOptions o;
+  o.layer.type = layer_type;
+  if (params.has("mask_non_edges")) o.layer.mask_non_edges = params.get_bool("mask_non_edges");
+  if (params.has("fuse")) o.layer.fuse = params.get_string("fuse");
+  o.node_dim = params.get_int("node_dim");
+  o.hidden = params.get_int("hidden");
+  o.gnn_dims = params.get_ints("gnn_dims");
+  o.op_update_dims = params.get_ints("op_update_dims");
+  o.supplementary_dim = params.get_int("supplementary_dim");
+  o.head_dims = params.get_ints("head_dims");
+  o.dropout = params.get_float("dropout");
+  o.device_placement = params.get_string("device_placement");
+  if (o.gnn_dims.empty()) throw ConfigError({}, "model.gnn_dims", "needs at least one graph layer");
+  return o;
+}
+
+GnnPredictor::GnnPredictor(PredictorOptions options) : options_(std::move(options)) {}
+
+namespace {
+
+torch::nn::Sequential mlp(int64_t in, const std::vector<int64_t>& hidden, int64_t out, double dropout) {
+  torch::nn::Sequential seq;
+  for (int64_t width : hidden) {
+    seq->push_back(torch::nn::Linear(in, width));
+    seq->push_back(torch::nn::ReLU());
+    if (dropout > 0) seq->push_back(torch::nn::Dropout(dropout));
+    in = width;
+  }
+  seq->push_back(torch::nn::Linear(in, out));
+  return seq;
+}
+
+}  // namespace
+
+void GnnPredictor::build(const ModelShape& shape) {
+  shape_ = shape;
+  if (shape.num_nodes < 2 || shape.num_node_labels < 1) {
+    throw ConfigError({}, "encoder", "the GNN models need a graph encoder (adjacency + ops), e.g. adjacency_ops");
+  }
+  const bool node_level = options_.device_placement == "node" && shape.device_dim > 0;
+  op_dim_ = node_level ? options_.node_dim - shape.device_dim : options_.node_dim;
+  if (op_dim_ < 1) {
+    throw ConfigError({}, "model.node_dim",
+                      "node_dim (" + std::to_string(options_.node_dim) + ") must exceed the device vector width (" +
+                          std::to_string(shape.device_dim) + ") for node-level device placement");
+  }
+  op_emb_ = register_module("op_emb", torch::nn::Embedding(shape.num_node_labels, op_dim_));
+  output_op_emb_ = register_parameter("output_op_emb", at::randn({op_dim_}));
+  if (node_level) output_device_emb_ = register_parameter("output_device_emb", at::randn({shape.device_dim}));
+  input_node_emb_ = register_parameter("input_node_emb", at::randn({options_.node_dim}));
+  other_node_emb_ = register_parameter("other_node_emb", at::zeros({options_.node_dim}));
+  x_hidden_ = register_module("x_hidden", torch::nn::Linear(options_.node_dim, options_.hidden));
+
+  int64_t in = options_.hidden;
+  for (std::size_t i = 0; i < options_.op_update_dims.size(); ++i) {
+    const int64_t out = options_.op_update_dims[i];
+    op_update_layers_.push_back(
+        register_module("op_update_" + std::to_string(i), make_layer(options_.layer, in, out, options_.node_dim)));
+    in = out;
+  }
+  if (!op_update_layers_.empty()) {
+    op_update_head_ = register_module("op_update_head", mlp(in, {in, in}, in, 0.0));
+    op_update_embedder_ =
+        register_module("op_update_embedder", mlp(options_.node_dim + in, {128}, options_.node_dim, 0.0));
+  }
+  in = options_.hidden;
+  for (std::size_t i = 0; i < options_.gnn_dims.size(); ++i) {
+    const int64_t out = options_.gnn_dims[i];
+    gnn_layers_.push_back(
+        register_module("gnn_" + std::to_string(i), make_layer(options_.layer, in, out, options_.node_dim)));
+    in = out;
+  }
+  int64_t readout = in;
+  if (shape.vec_dim > 0) {
+    supplementary_embedder_ = register_module(
+        "supplementary_embedder", mlp(shape.vec_dim, {128, 128}, options_.supplementary_dim, options_.dropout));
+    readout += options_.supplementary_dim;
+  }
+  if (!node_level && shape.device_dim > 0) {
+    device_embedder_ = register_module("device_embedder", mlp(shape.device_dim, {48}, 48, 0.0));
+    readout += 48;
+  }
+  head_ = register_module("head", mlp(readout, options_.head_dims, 1, options_.dropout));
+}
+
+at::Tensor GnnPredictor::op_embeddings(const ModelInput& input) {
+  const int64_t batch = input.ops.size(0);
+  const int64_t v = shape_.num_nodes;
+  at::Tensor op = op_emb_->forward(input.ops);  // B x V x op_dim
+  // Node 0 (input) has a fixed zero op embedding, node V-1 (output) a learned one.
+  op = at::cat({at::zeros({batch, 1, op_dim_}, op.options()), op.slice(1, 1, v - 1),
+                output_op_emb_.view({1, 1, op_dim_}).expand({batch, 1, op_dim_})},
+               1);
+  if (!output_device_emb_.defined()) return op;
+  const int64_t d = shape_.device_dim;
+  const at::Tensor device = input.device.view({batch, 1, d});
+  const at::Tensor hw = at::cat({at::zeros({batch, 1, d}, op.options()), device.expand({batch, v - 2, d}),
+                                 output_device_emb_.view({1, 1, d}).expand({batch, 1, d})},
+                                1);
+  return at::cat({op, hw}, 2);
+}
+
+at::Tensor GnnPredictor::forward(const ModelInput& input) {
+  const int64_t batch = input.ops.size(0);
+  const int64_t v = shape_.num_nodes;
+  const at::Tensor preds = input.adj.transpose(1, 2);  // row i lists the predecessors of node i
+  at::Tensor emb = op_embeddings(input);
+
+  const int64_t nd = options_.node_dim;
+  at::Tensor x = at::cat({input_node_emb_.view({1, 1, nd}).expand({batch, 1, nd}),
+                          other_node_emb_.view({1, 1, nd}).expand({batch, v - 1, nd})},
+                         1);
+  x = x_hidden_->forward(x);
+
+  if (!op_update_layers_.empty()) {
+    at::Tensor y = x;
+    for (std::size_t i = 0; i < op_update_layers_.size(); ++i) {
+      y = op_update_layers_[i]->forward(y, preds, emb);
+      if (i + 1 < op_update_layers_.size()) y = at::relu(y);
+    }
+    const at::Tensor summary = op_update_head_->forward(y.select(1, v - 1));  // B x d
+    const at::Tensor broadcast = summary.unsqueeze(1).expand({batch, v, summary.size(1)});
+    emb = op_update_embedder_->forward(at::cat({emb, broadcast}, 2));  // replaces the op embedding
+  }
+
+  at::Tensor z = x;
+  for (std::size_t i = 0; i < gnn_layers_.size(); ++i) {
+    z = gnn_layers_[i]->forward(z, preds, emb);
+    if (i + 1 < gnn_layers_.size()) z = at::relu(z);
+  }
+  std::vector<at::Tensor> parts{z.slice(1, 1, v).mean(1)};
+  if (supplementary_embedder_) parts.push_back(supplementary_embedder_->forward(input.vec));
+  if (device_embedder_) parts.push_back(device_embedder_->forward(input.device));
+  return head_->forward(at::cat(parts, 1)).view({batch});
+}
+
+}  // namespace latpred::gnn

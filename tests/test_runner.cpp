@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "latpred/runner.hpp"
+#include "study_test_support.hpp"
+
+using namespace study_test;
+
+namespace {
+
+std::vector<std::string> lines_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> split_commas(const std::string& line) {
+  std::vector<std::string> cells(1);
+  for (const char c : line) {
+    if (c == ',') {
+      cells.emplace_back();
+    } else {
+      cells.back().push_back(c);
+    }
+  }
+  return cells;
+}
+
+std::size_t count_files(const fs::path& dir, const std::string& extension) {
+  std::size_t n = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) n += entry.path().extension() == extension ? 1 : 0;
+  return n;
+}
+
+// A fake experiment: one spearman row per (test device, k) whose value is derived from seed and epochs, and one
+// prediction per k. Throws on call number `fail_on` (1-based; 0 = never).
+struct FakeExecutor {
+  explicit FakeExecutor(int fail_on_call = 0) : fail_on(fail_on_call) {}
+  int fail_on;
+  std::vector<uint64_t> seeds;
+  std::vector<int64_t> epochs;
+
+  latpred::ExperimentResult operator()(const latpred::ExperimentConfig& config, const latpred::ProgressFn& progress) {
+    seeds.push_back(config.seed);
+    epochs.push_back(config.train.get_int("epochs"));
+    if (static_cast<int>(seeds.size()) == fail_on) throw std::runtime_error("simulated crash");
+    if (progress) progress("pretrain", 1, 1);
+    latpred::ExperimentResult result;
+    for (const auto& device : config.task.test)
+      for (const int64_t k : config.transfer.get_ints("k")) {
+        result.rows.push_back({config.task.name, device, k, config.seed, "spearman", expected_value(config)});
+        result.predictions.push_back({device, k, {3, 7}, {0.5f, 0.25f}, {1.5f, 2.0f}, {1.0f, 2.5f}});
+      }
+    return result;
+  }
+
+  static double expected_value(const latpred::ExperimentConfig& config) {
+    return static_cast<double>(config.seed) + 10.0 * static_cast<double>(config.train.get_int("epochs"));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the runner writes the run directory and resumes after a failure", "[runner]") {
+  const fs::path dir = scratch_dir("runner");
+  const auto registry = test_registry();
+  write_text(dir / "base.toml", kBaseTables);
+  const std::string study_text = R"(include = ["base.toml"]
+[study]
+name = "resume"
+seeds = [1, 2, 3]
+[transfer]
+k = [5, 10]
+[[sweep.axes]]
+key = "train.epochs"
+values = [1, 2]
+)";
+  const fs::path file = write_text(dir / "study.toml", study_text);
+  const auto study = latpred::load_study(file, registry, options_in(dir));
+  REQUIRE(study.runs.size() == 6);
+  const fs::path run_dir = dir / "out" / "resume";
+  latpred::RunnerOptions options;
+  options.command_line = "latpred run study.toml";
+
+  // First invocation: the third run crashes; the two finished ones are kept and reported.
+  FakeExecutor crashing(3);
+  auto call_crashing = [&](const latpred::ExperimentConfig& c, const latpred::ProgressFn& p) { return crashing(c, p); };
+  CHECK_THROWS_WITH(latpred::run_study(study, call_crashing, options),
+                    Catch::Contains("run 3/6 " + study.runs[2].key) && Catch::Contains("simulated crash") &&
+                        Catch::Contains("2 finished runs are kept"));
+  CHECK(count_files(run_dir / "runs", ".csv") == 2);
+  CHECK(count_files(run_dir, ".tmp") == 0);
+  CHECK(fs::exists(run_dir / "runs" / (study.runs[1].key + ".csv")));
+  CHECK_FALSE(fs::exists(run_dir / "runs" / (study.runs[2].key + ".csv")));
+  CHECK(lines_of(run_dir / "results.csv").size() == 1 + 2 * 2);
+  CHECK(nlohmann::json::parse(read_text(run_dir / "manifest.json"))["status"] == "failed");
+
+  // Second invocation: the finished runs are not executed again; results are complete.
+  FakeExecutor healthy;
+  auto call_healthy = [&](const latpred::ExperimentConfig& c, const latpred::ProgressFn& p) { return healthy(c, p); };
+  const auto outcome = latpred::run_study(study, call_healthy, options);
+  CHECK(outcome.skipped == 2);
+  CHECK(outcome.executed == 4);
+  CHECK(healthy.seeds == std::vector<uint64_t>{3, 1, 2, 3});
+  CHECK(healthy.epochs == std::vector<int64_t>{1, 2, 2, 2});
+
+  const auto results = lines_of(run_dir / "results.csv");
+  REQUIRE(results.size() == 1 + 6 * 2);
+  CHECK(results[0] == "run_key,task,device,k,seed,train.epochs,metric,value");
+  CHECK(results[1] == study.runs[0].key + ",tiny,dev_c,5,1,1,spearman,11.0");
+  CHECK(results[12] == study.runs[5].key + ",tiny,dev_c,10,3,2,spearman,23.0");
+
+  // summary.csv: per (epochs, k) the mean and population std over seeds 1, 2, 3.
+  const auto summary = lines_of(run_dir / "summary.csv");
+  REQUIRE(summary.size() == 1 + 2 * 2);
+  CHECK(summary[0] == "task,device,k,train.epochs,metric,mean,std,n");
+  const double std_seeds = std::sqrt(((1.0 - 2) * (1.0 - 2) + 0 + (3.0 - 2) * (3.0 - 2)) / 3);
+  for (std::size_t line = 1; line < summary.size(); ++line) {
+    const auto cells = split_commas(summary[line]);
+    REQUIRE(cells.size() == 8);
+    const double epochs = std::stod(cells[3]);
+    CHECK(std::stod(cells[5]) == Approx(2.0 + 10.0 * epochs));
+    CHECK(std::stod(cells[6]) == Approx(std_seeds));
+    CHECK(cells[7] == "3");
+  }
+
+  // The rest of the run directory.
+  CHECK(read_text(run_dir / "study.toml") == study_text);
+  CHECK(read_text(run_dir / "includes" / "base.toml") == kBaseTables);
+  const auto resolved = latpred::load_resolved_runs(run_dir / "resolved.toml", registry);
+  REQUIRE(resolved.size() == 6);
+  CHECK(resolved[4].key == study.runs[4].key);
+  const auto manifest = nlohmann::json::parse(read_text(run_dir / "manifest.json"));
+  CHECK(manifest["status"] == "complete");
+  CHECK(manifest["runs"]["executed"] == 4);
+  CHECK(manifest["command_line"] == "latpred run study.toml");
+  CHECK(manifest["torch_threads"].get<int>() >= 1);
+  CHECK_FALSE(manifest["libtorch_version"].get<std::string>().empty());
+  const auto predictions = lines_of(run_dir / "predictions" / (study.runs[3].key + ".csv"));
+  REQUIRE(predictions.size() == 1 + 2 * 2);
+  CHECK(predictions[0] == "device,k,arch,score,predicted_ms,true_ms");
+  CHECK(predictions[2] == "dev_c,5,7,0.25,2.0,2.5");
+
+  // Third invocation: nothing left to do.
+  FakeExecutor untouched;
+  auto call_untouched = [&](const latpred::ExperimentConfig& c, const latpred::ProgressFn& p) {
+    return untouched(c, p);
+  };
+  CHECK(latpred::run_study(study, call_untouched, options).skipped == 6);
+  CHECK(untouched.seeds.empty());
+}
+
+TEST_CASE("write_file_atomic replaces files whole and reports failures", "[runner]") {
+  const fs::path dir = scratch_dir("atomic");
+  latpred::write_file_atomic(dir / "sub" / "a.csv", "first\n");
+  latpred::write_file_atomic(dir / "sub" / "a.csv", "second\n");
+  CHECK(read_text(dir / "sub" / "a.csv") == "second\n");
+  CHECK_FALSE(fs::exists(dir / "sub" / "a.csv.tmp"));
+  write_text(dir / "file", "x");
+  CHECK_THROWS_AS(latpred::write_file_atomic(dir / "file" / "b.csv", "y"), latpred::Error);
+}

@@ -1,0 +1,141 @@
+#include "catch_torch.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "latpred/experiment.hpp"
+#include "predictor.hpp"
+#include "support.hpp"
+
+using latpred::ExperimentConfig;
+using latpred::ResultRow;
+
+TEST_CASE("pair sampling skips ties, caps the count and is deterministic", "[trainer]") {
+  const std::vector<float> targets{0.1f, 0.5f, 0.5f, 0.9f, 0.2f};
+  std::mt19937_64 rng(1);
+  const auto all = latpred::sample_pairs(targets, 100, rng);
+  // 10 pairs of 5 items, minus the tied pair (1, 2).
+  REQUIRE(all.size() == 9);
+  for (const auto& [i, j] : all) {
+    CHECK(i < j);
+    CHECK(targets[i] != targets[j]);
+  }
+  std::mt19937_64 a(7), b(7);
+  const auto capped = latpred::sample_pairs(targets, 4, a);
+  CHECK(capped.size() == 4);
+  CHECK(std::set<std::pair<int64_t, int64_t>>(capped.begin(), capped.end()).size() == 4);
+  CHECK(capped == latpred::sample_pairs(targets, 4, b));
+}
+
+namespace {
+
+// A small real task: two GPUs -> a third GPU, a small DGF model, few epochs.
+ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::string& data_dir) {
+  ExperimentConfig c;
+  c.data_dir = data_dir;
+  c.task = {"gpu3", "nb201", {"1080ti_1", "2080ti_1"}, {"titan_rtx_1"}, "test task"};
+  auto component = [&](const char* kind, const std::string& type) {
+    return latpred::ComponentConfig{type, latpred::default_params(registry.get(kind, type).schema)};
+  };
+  c.encoder = component("encoder", "adjacency_ops");
+  c.sampler = component("sampler", "random");
+  c.devicerep = component("devicerep", "learned_embedding");
+  c.model = component("model", "dgf");
+  c.model.params.set("gnn_dims", std::vector<int64_t>{32, 32});
+  c.model.params.set("op_update_dims", std::vector<int64_t>{32});
+  c.model.params.set("head_dims", std::vector<int64_t>{64, 64});
+  c.train = latpred::default_params(latpred::train_schema());
+  c.train.set("source_samples", int64_t{128});
+  c.train.set("epochs", int64_t{15});
+  c.transfer = latpred::default_params(latpred::transfer_schema());
+  c.transfer.set("k", std::vector<int64_t>{20});
+  c.transfer.set("epochs", int64_t{5});
+  c.seed = 3;
+  return c;
+}
+
+double metric(const std::vector<ResultRow>& rows, const std::string& name) {
+  for (const auto& r : rows)
+    if (r.metric == name && !r.device.empty()) return r.value;
+  FAIL("metric " << name << " missing");
+  return NAN;
+}
+
+// The same dataset with every device's latency column permuted by one fixed permutation: the archs' graphs no
+// longer determine their latencies, so nothing learnable remains.
+std::shared_ptr<latpred::Dataset> shuffled(const latpred::Dataset& data) {
+  std::vector<std::vector<int>> archs;
+  for (int64_t a = 0; a < data.num_archs(); ++a) archs.push_back(data.arch_ops(a));
+  auto out = std::make_shared<latpred::Dataset>(data.space_ptr(), archs);
+  std::vector<std::size_t> perm(static_cast<std::size_t>(data.num_archs()));
+  std::iota(perm.begin(), perm.end(), std::size_t{0});
+  std::shuffle(perm.begin(), perm.end(), std::mt19937_64(99));
+  for (int d = 0; d < data.num_devices(); ++d) {
+    std::vector<float> column(perm.size());
+    for (std::size_t i = 0; i < perm.size(); ++i) column[i] = data.latency_ms(d)[perm[i]];
+    out->add_device(data.device(d), column);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("pretrain + transfer ranks a held-out GPU well, and cannot learn shuffled latencies", "[trainer][e2e]") {
+  const std::string data_dir = latpred::test::shared_data_dir();
+  if (data_dir.empty()) {
+    WARN("../shared/data not found: end-to-end test skipped");
+    return;
+  }
+  const latpred::Registry& registry = latpred::test::build_plugins().registry();
+  latpred::Workspace workspace;
+  const ExperimentConfig config = small_gpu_task(registry, data_dir);
+  const auto result = latpred::run_experiment(config, registry, workspace);
+  const double rho = metric(result.rows, "spearman");
+  INFO("spearman on titan_rtx_1 = " << rho);
+  CHECK(rho > 0.85);
+  CHECK(metric(result.rows, "eval_archs") == 15625 - 20);  // all measured archs minus the transfer samples
+
+  latpred::Workspace shuffled_workspace;
+  shuffled_workspace.put(data_dir, "nb201", shuffled(*workspace.dataset(data_dir, "nb201")));
+  const auto control = latpred::run_experiment(config, registry, shuffled_workspace);
+  const double rho_shuffled = metric(control.rows, "spearman");
+  INFO("spearman with shuffled latencies = " << rho_shuffled);
+  CHECK(std::abs(rho_shuffled) < 0.2);
+}
+
+TEST_CASE("an experiment is deterministic under its seed and honours the evaluation set", "[trainer]") {
+  const std::string data_dir = latpred::test::shared_data_dir();
+  if (data_dir.empty()) {
+    WARN("../shared/data not found: test skipped");
+    return;
+  }
+  const latpred::Registry& registry = latpred::test::build_plugins().registry();
+  latpred::Workspace workspace;
+  ExperimentConfig config = small_gpu_task(registry, data_dir);
+  config.train.set("source_samples", int64_t{32});
+  config.train.set("epochs", int64_t{2});
+  config.transfer.set("k", std::vector<int64_t>{5, 10});
+  config.transfer.set("epochs", int64_t{2});
+  auto values = [](const latpred::ExperimentResult& r, const std::string& name) {
+    std::vector<double> out;
+    for (const auto& row : r.rows)
+      if (row.metric == name) out.push_back(row.value);
+    return out;
+  };
+  const auto first = latpred::run_experiment(config, registry, workspace);
+  const auto second = latpred::run_experiment(config, registry, workspace);
+  CHECK(values(first, "spearman") == values(second, "spearman"));
+  CHECK(values(first, "kendall") == values(second, "kendall"));
+  config.seed = 4;
+  CHECK(values(latpred::run_experiment(config, registry, workspace), "spearman") != values(first, "spearman"));
+
+  config.transfer.set("eval_set", std::string("first128"));
+  CHECK(values(latpred::run_experiment(config, registry, workspace), "eval_archs") ==
+        std::vector<double>{128, 128});
+  config.transfer.set("eval_set", std::string("all"));
+  CHECK(values(latpred::run_experiment(config, registry, workspace), "eval_archs") ==
+        std::vector<double>{15625, 15625});
+}
