@@ -46,13 +46,21 @@ inline latpred::Registry test_registry() {
   return registry;
 }
 
-// A fresh, empty directory under the system temp dir, unique per process and name.
-inline fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("latpred_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A fresh, empty directory under the system temp dir, unique per process and name; removed when the test ends.
+struct ScratchDir {
+  explicit ScratchDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("latpred_test_" + std::to_string(::getpid()) + "_" + name)) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path path;
+};
 
 inline fs::path write_text(const fs::path& file, const std::string& text) {
   std::ofstream(file) << text;

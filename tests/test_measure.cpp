@@ -1,5 +1,5 @@
 // Latency measurement: ordering sanity on real networks, the resumable CSV, and the round trip through the loader.
-#include <catch2/catch.hpp>
+#include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
 

@@ -1,6 +1,6 @@
 // Real networks: shapes of forward/backward, parameter counts and MACs against hand-derived values, and (when the
 // shared data is present) against NASLib's published NB201 parameter counts and FLOPs.
-#include <catch2/catch.hpp>
+#include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
 

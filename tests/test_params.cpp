@@ -119,10 +119,15 @@ TEST_CASE("Params getters and TOML literals", "[params]") {
   CHECK(latpred::to_string(ParamValue(false)) == "false");
 
   // Every literal reads back, through toml++ and the schema, as the same value.
-  const std::vector<ParamValue> values = {
-      ParamValue(true), ParamValue(int64_t{-7}), ParamValue(1e-5), ParamValue(1.0 / 3.0), ParamValue(2e300),
-      ParamValue(std::string("a \"quoted\"\\ line\nnext\ttab")), ParamValue(std::vector<int64_t>{}),
-      ParamValue(std::vector<double>{0.1, 2.0}), ParamValue(std::vector<std::string>{"x", "y,z"})};
+  const std::vector<ParamValue> values = {ParamValue(true),
+                                          ParamValue(int64_t{-7}),
+                                          ParamValue(1e-5),
+                                          ParamValue(1.0 / 3.0),
+                                          ParamValue(2e300),
+                                          ParamValue(std::string("a \"quoted\"\\ line\nnext\ttab")),
+                                          ParamValue(std::vector<int64_t>{}),
+                                          ParamValue(std::vector<double>{0.1, 2.0}),
+                                          ParamValue(std::vector<std::string>{"x", "y,z"})};
   for (const auto& value : values) {
     const std::string literal = latpred::to_string(value);
     INFO(literal);

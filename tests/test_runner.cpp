@@ -67,7 +67,8 @@ struct FakeExecutor {
 }  // namespace
 
 TEST_CASE("the runner writes the run directory and resumes after a failure", "[runner]") {
-  const fs::path dir = scratch_dir("runner");
+  const ScratchDir scratch("runner");
+  const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   write_text(dir / "base.toml", kBaseTables);
   const std::string study_text = R"(include = ["base.toml"]
@@ -156,7 +157,8 @@ values = [1, 2]
 }
 
 TEST_CASE("write_file_atomic replaces files whole and reports failures", "[runner]") {
-  const fs::path dir = scratch_dir("atomic");
+  const ScratchDir scratch("atomic");
+  const fs::path& dir = scratch.path;
   latpred::write_file_atomic(dir / "sub" / "a.csv", "first\n");
   latpred::write_file_atomic(dir / "sub" / "a.csv", "second\n");
   CHECK(read_text(dir / "sub" / "a.csv") == "second\n");

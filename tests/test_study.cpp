@@ -28,7 +28,8 @@ std::vector<std::string> swept_values(const latpred::Study& study, std::size_t a
 }  // namespace
 
 TEST_CASE("studies resolve every component and report config errors with positions", "[study]") {
-  const fs::path dir = scratch_dir("study_errors");
+  const ScratchDir scratch("study_errors");
+  const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   const auto options = options_in(dir);
 
@@ -97,7 +98,8 @@ TEST_CASE("studies resolve every component and report config errors with positio
 }
 
 TEST_CASE("includes merge in order and report missing files and cycles", "[study]") {
-  const fs::path dir = scratch_dir("study_includes");
+  const ScratchDir scratch("study_includes");
+  const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   const auto options = options_in(dir);
   fs::create_directories(dir / "common");
@@ -105,14 +107,15 @@ TEST_CASE("includes merge in order and report missing files and cycles", "[study
   write_text(dir / "common" / "fast.toml", "[train]\nepochs = 2\nlr = 0.01\n");
 
   SECTION("later wins, tables merge key by key, paths relative to the including file") {
-    const fs::path file = write_text(dir / "s.toml", "include = [\"common/base.toml\", \"common/fast.toml\"]\n"
-                                                     "[model]\nhidden = 99\n");
+    const fs::path file = write_text(dir / "s.toml",
+                                     "include = [\"common/base.toml\", \"common/fast.toml\"]\n"
+                                     "[model]\nhidden = 99\n");
     const auto study = load_study(file, registry, options);
     REQUIRE(study.runs.size() == 1);
     const auto& config = study.runs[0].config;
-    CHECK(config.model.params.get_int("hidden") == 99);       // this file over base.toml
-    CHECK(config.model.params.get_float("dropout") == 0.5);   // kept from base.toml
-    CHECK(config.train.get_int("epochs") == 2);               // fast.toml over base.toml
+    CHECK(config.model.params.get_int("hidden") == 99);      // this file over base.toml
+    CHECK(config.model.params.get_float("dropout") == 0.5);  // kept from base.toml
+    CHECK(config.train.get_int("epochs") == 2);              // fast.toml over base.toml
     CHECK(config.train.get_float("lr") == 0.01);
     CHECK(study.includes == std::vector<fs::path>{dir / "common/base.toml", dir / "common/fast.toml"});
     CHECK(study.name == "s");
@@ -120,8 +123,9 @@ TEST_CASE("includes merge in order and report missing files and cycles", "[study
   SECTION("errors inside an included file name that file") {
     write_text(dir / "common" / "bad.toml", "[model]\nhidden = 0\n");
     const fs::path file = write_text(dir / "s.toml", "include = [\"common/base.toml\", \"common/bad.toml\"]\n");
-    CHECK_THAT(study_error(file, registry, options),
-               Catch::StartsWith((dir / "common/bad.toml").string() + ":2:10: 'model.hidden': value 0 is out of range"));
+    CHECK_THAT(
+        study_error(file, registry, options),
+        Catch::StartsWith((dir / "common/bad.toml").string() + ":2:10: 'model.hidden': value 0 is out of range"));
   }
   SECTION("missing include") {
     const fs::path file = write_text(dir / "s.toml", "\ninclude = [\"common/base.toml\", \"nope.toml\"]\n");
@@ -143,7 +147,8 @@ TEST_CASE("includes merge in order and report missing files and cycles", "[study
 }
 
 TEST_CASE("--set overrides are parsed as TOML values and applied after includes", "[study]") {
-  const fs::path dir = scratch_dir("study_overrides");
+  const ScratchDir scratch("study_overrides");
+  const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   auto options = options_in(dir);
   write_text(dir / "base.toml", kBaseTables);
@@ -155,8 +160,8 @@ TEST_CASE("--set overrides are parsed as TOML values and applied after includes"
   CHECK_THROWS_WITH(latpred::parse_override("model..x=1"), Catch::Contains("dotted key"));
   CHECK_THROWS_WITH(latpred::parse_override("model.x="), Catch::Contains("missing value"));
 
-  options.overrides = {"model.hidden=256", "model.activation=gelu", "transfer.k=[1, 2]", "train.lr=1e-2",
-                       "study.seeds=[3]", "model.dropout=0.25"};
+  options.overrides = {"model.hidden=256", "model.activation=gelu", "transfer.k=[1, 2]",
+                       "train.lr=1e-2",    "study.seeds=[3]",       "model.dropout=0.25"};
   const auto study = load_study(file, registry, options);
   REQUIRE(study.runs.size() == 1);
   const auto& config = study.runs[0].config;
@@ -175,7 +180,8 @@ TEST_CASE("--set overrides are parsed as TOML values and applied after includes"
 }
 
 TEST_CASE("sweeps expand in grid and zip order, seeds innermost, and validate every point", "[study]") {
-  const fs::path dir = scratch_dir("study_sweep");
+  const ScratchDir scratch("study_sweep");
+  const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   const auto options = options_in(dir);
   const std::string base = std::string("[study]\nseeds = [1, 2]\n") + kBaseTables;
@@ -232,11 +238,11 @@ values = [1, 2, 3]
 key = "train.lr"
 values = [0.1, 0.2]
 )");
-    CHECK_THAT(study_error(file, registry, options),
-               Catch::Contains("'train.epochs' has 3 values, 'train.lr' has 2"));
+    CHECK_THAT(study_error(file, registry, options), Catch::Contains("'train.epochs' has 3 values, 'train.lr' has 2"));
   }
   SECTION("a bad swept value is reported at its position, with the sweep point") {
-    const fs::path file = write_text(dir / "s.toml", base + "[[sweep.axes]]\nkey = \"model.hidden\"\nvalues = [8, 0]\n");
+    const fs::path file =
+        write_text(dir / "s.toml", base + "[[sweep.axes]]\nkey = \"model.hidden\"\nvalues = [8, 0]\n");
     const std::string message = study_error(file, registry, options);
     CHECK_THAT(message, Catch::StartsWith(file.string() + ":24:14: 'model.hidden': value 0 is out of range"));
     CHECK_THAT(message, Catch::EndsWith("(in sweep point model.hidden=0)"));
@@ -270,7 +276,8 @@ values = [0.1, 0.2]
 }
 
 TEST_CASE("run keys are stable and survive a resolved-config round trip", "[study]") {
-  const fs::path dir = scratch_dir("study_keys");
+  const ScratchDir scratch("study_keys");
+  const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   auto options = options_in(dir);
   const fs::path file = write_text(dir / "s.toml", std::string("[study]\nseeds = [1, 2]\n") + kBaseTables + R"(

@@ -89,7 +89,7 @@ TEST_CASE("Kernighan-Lin bisection", "[task_generator]") {
     }
   }
   SECTION("random graphs: balanced, a local optimum for single swaps, self-loops ignored, deterministic") {
-    for (int n : {9, 12}) {
+    for (int n : {9, 12, 40}) {
       const DenseMatrix w = random_symmetric(n, 100 + n);
       for (uint64_t seed = 1; seed <= 5; ++seed) {
         INFO("n " << n << " seed " << seed);

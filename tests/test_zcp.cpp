@@ -1,5 +1,5 @@
 // Zero-cost proxies: determinism under the seed, basic properties of each proxy, errors.
-#include <catch2/catch.hpp>
+#include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
 

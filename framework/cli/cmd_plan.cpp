@@ -17,12 +17,16 @@ void print_plan(const Study& study) {
     for (std::size_t i = 0; i < run.swept.size(); ++i) widths[i] = std::max(widths[i], run.swept[i].value.size());
   std::string header = fmt::format("{:>4}  {:<16}  {:>6}", "#", "run key", "seed");
   for (std::size_t i = 0; i < widths.size(); ++i) header += fmt::format("  {:<{}}", study.swept_keys[i], widths[i]);
-  std::cout << header << "\n";
+  const auto print = [](std::string line) {
+    line.erase(line.find_last_not_of(' ') + 1);  // the last column is padded too
+    std::cout << line << "\n";
+  };
+  print(header);
   for (std::size_t r = 0; r < study.runs.size(); ++r) {
     const StudyRun& run = study.runs[r];
     std::string line = fmt::format("{:>4}  {:<16}  {:>6}", r + 1, run.key, run.config.seed);
     for (std::size_t i = 0; i < run.swept.size(); ++i) line += fmt::format("  {:<{}}", run.swept[i].value, widths[i]);
-    std::cout << line << "\n";
+    print(line);
   }
 }
 

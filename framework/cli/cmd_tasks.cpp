@@ -14,6 +14,7 @@ void add_tasks_command(CLI::App& app, CliContext& ctx) {
   auto dir = std::make_shared<std::string>();
   tasks->add_option("--tasks-dir", *dir, "directory of task files (default: $LATPRED_TASKS or built-in)");
   const auto tasks_dir = [dir] { return dir->empty() ? default_tasks_dir() : std::filesystem::path(*dir); };
+  add_tasks_generator_commands(*tasks, ctx);
 
   auto* list = tasks->add_subcommand("list", "List every task: name, space, number of train/test devices");
   list->callback([&ctx, tasks_dir] {
@@ -36,9 +37,8 @@ void add_tasks_command(CLI::App& app, CliContext& ctx) {
       toml::table reference;
       reference.insert("name", *name);
       const Task task = parse_task(reference, "<command line>", tasks_dir());
-      std::cout << fmt::format("{}  ({})\n{}\ntrain ({}): {}\ntest ({}): {}\n", task.name, task.space,
-                               task.description, task.train.size(), join(task.train), task.test.size(),
-                               join(task.test));
+      std::cout << fmt::format("{}  ({})\n{}\ntrain ({}): {}\ntest ({}): {}\n", task.name, task.space, task.description,
+                               task.train.size(), join(task.train), task.test.size(), join(task.test));
       return 0;
     };
   });

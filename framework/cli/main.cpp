@@ -1,4 +1,5 @@
 // latpred: the command-line front end. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -39,6 +40,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    std::vector<std::string> commands;
+    for (const auto* command : app.get_subcommands({})) commands.push_back(command->get_name());
+    const bool unknown_command =
+        argc > 1 && argv[1][0] != '-' && std::find(commands.begin(), commands.end(), argv[1]) == commands.end();
+    if (unknown_command) {
+      // CLI11 would only say "a subcommand is required": name the unknown command and the known ones instead.
+      std::cerr << "error: unknown command '" << argv[1] << "'. " << latpred::did_you_mean(argv[1], commands)
+                << "Commands: " << latpred::join(commands) << " (latpred --help)\n";
+      return 2;
+    }
     const int code = app.exit(e);  // prints help, the version, or the parse error
     return code == 0 ? 0 : 2;
   }

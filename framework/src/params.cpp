@@ -10,13 +10,20 @@ namespace latpred {
 
 std::string to_string(ParamType type) {
   switch (type) {
-    case ParamType::Bool: return "bool";
-    case ParamType::Int: return "int";
-    case ParamType::Float: return "float";
-    case ParamType::String: return "string";
-    case ParamType::IntList: return "int list";
-    case ParamType::FloatList: return "float list";
-    case ParamType::StringList: return "string list";
+    case ParamType::Bool:
+      return "bool";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Float:
+      return "float";
+    case ParamType::String:
+      return "string";
+    case ParamType::IntList:
+      return "int list";
+    case ParamType::FloatList:
+      return "float list";
+    case ParamType::StringList:
+      return "string list";
   }
   return "unknown";
 }
@@ -41,11 +48,21 @@ std::string string_literal(const std::string& text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escaped[8];
@@ -166,8 +183,7 @@ Schema& Schema::required(const std::string& name, ParamType type, const std::str
 Schema& Schema::add(ParamSpec spec) {
   if (spec.name.empty()) throw std::logic_error("schema parameter with an empty name");
   if (find(spec.name)) throw std::logic_error("duplicate schema parameter '" + spec.name + "'");
-  if (spec.min && spec.max && *spec.min > *spec.max)
-    throw std::logic_error("parameter '" + spec.name + "': min > max");
+  if (spec.min && spec.max && *spec.min > *spec.max) throw std::logic_error("parameter '" + spec.name + "': min > max");
   check_default(spec);
   specs_.push_back(std::move(spec));
   return *this;
@@ -201,9 +217,9 @@ namespace {
 template <class T>
 const T& get_as(const ParamValue& value, const std::string& key, ParamType wanted) {
   if (auto v = std::get_if<T>(&value)) return *v;
-  throw ConfigError({}, key,
-                    "parameter holds a " + to_string(type_of(value)) + " (" + to_string(value) + "), expected " +
-                        to_string(wanted));
+  throw ConfigError(
+      {}, key,
+      "parameter holds a " + to_string(type_of(value)) + " (" + to_string(value) + "), expected " + to_string(wanted));
 }
 
 }  // namespace

@@ -39,9 +39,9 @@ void check_range(const Context& ctx, const toml::node& node, double x, const std
 void check_choice(const Context& ctx, const toml::node& node, const std::string& value, const std::string& element) {
   const auto& choices = ctx.spec.choices;
   if (choices.empty() || std::find(choices.begin(), choices.end(), value) != choices.end()) return;
-  throw ConfigError(detail::source_pos(node, ctx.file), ctx.key,
-                    element + "'" + value + "' is not a valid choice. " + did_you_mean(value, choices) +
-                        "Choices: " + join(choices));
+  throw ConfigError(
+      detail::source_pos(node, ctx.file), ctx.key,
+      element + "'" + value + "' is not a valid choice. " + did_you_mean(value, choices) + "Choices: " + join(choices));
 }
 
 int64_t read_int(const Context& ctx, const toml::node& node, const std::string& element = "") {
@@ -67,8 +67,9 @@ double read_float(const Context& ctx, const toml::node& node, const std::string&
 
 std::string read_string(const Context& ctx, const toml::node& node, const std::string& element = "") {
   auto v = node.as_string();
-  if (!v) wrong_type(ctx, node, ctx.spec.choices.empty() ? "string" : "string (one of " + join(ctx.spec.choices) + ")",
-                     element);
+  if (!v)
+    wrong_type(ctx, node, ctx.spec.choices.empty() ? "string" : "string (one of " + join(ctx.spec.choices) + ")",
+               element);
   check_choice(ctx, node, v->get(), element);
   return v->get();
 }
@@ -88,20 +89,26 @@ ParamValue read_value(const Context& ctx, const toml::node& node) {
     case ParamType::Bool:
       if (auto v = node.as_boolean()) return v->get();
       wrong_type(ctx, node, "bool");
-    case ParamType::Int: return read_int(ctx, node);
-    case ParamType::Float: return read_float(ctx, node);
-    case ParamType::String: return read_string(ctx, node);
-    case ParamType::IntList: return read_list<int64_t>(ctx, node, read_int);
-    case ParamType::FloatList: return read_list<double>(ctx, node, read_float);
-    case ParamType::StringList: return read_list<std::string>(ctx, node, read_string);
+    case ParamType::Int:
+      return read_int(ctx, node);
+    case ParamType::Float:
+      return read_float(ctx, node);
+    case ParamType::String:
+      return read_string(ctx, node);
+    case ParamType::IntList:
+      return read_list<int64_t>(ctx, node, read_int);
+    case ParamType::FloatList:
+      return read_list<double>(ctx, node, read_float);
+    case ParamType::StringList:
+      return read_list<std::string>(ctx, node, read_string);
   }
   wrong_type(ctx, node, to_string(ctx.spec.type));
 }
 
 }  // namespace
 
-Params resolve_params(const Schema& schema, const toml::table& table, const std::string& path,
-                      const std::string& file, const std::vector<std::string>& ignored) {
+Params resolve_params(const Schema& schema, const toml::table& table, const std::string& path, const std::string& file,
+                      const std::vector<std::string>& ignored) {
   std::map<std::string, ParamValue> values;
   for (auto&& [key, node] : table) {
     const std::string name(key.str());

@@ -5,13 +5,20 @@ namespace latpred {
 
 std::string to_string(LoadStage stage) {
   switch (stage) {
-    case LoadStage::Scan: return "scan";
-    case LoadStage::Inspect: return "inspect";
-    case LoadStage::Open: return "open";
-    case LoadStage::EntryPoint: return "entry point";
-    case LoadStage::Handshake: return "handshake";
-    case LoadStage::Register: return "register";
-    case LoadStage::Conflict: return "conflict";
+    case LoadStage::Scan:
+      return "scan";
+    case LoadStage::Inspect:
+      return "inspect";
+    case LoadStage::Open:
+      return "open";
+    case LoadStage::EntryPoint:
+      return "entry point";
+    case LoadStage::Handshake:
+      return "handshake";
+    case LoadStage::Register:
+      return "register";
+    case LoadStage::Conflict:
+      return "conflict";
   }
   return "unknown";
 }

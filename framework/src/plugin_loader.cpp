@@ -5,9 +5,9 @@
 #include <cstring>
 #include <map>
 
-#include <boost/dll/shared_library.hpp>
 #include <c10/util/Exception.h>
 #include <spdlog/spdlog.h>
+#include <boost/dll/shared_library.hpp>
 
 #include "latpred/plugin.hpp"
 #include "latpred/sha256.hpp"
@@ -116,8 +116,10 @@ bool PluginHost::load(const fs::path& file) {
   std::vector<std::string> other_versions;
   for (const auto& symbol : section.symbols) {
     const long version = alias_abi_version(symbol);
-    if (version == static_cast<long>(kAbiVersion)) alias = symbol;
-    else if (version >= 0) other_versions.push_back(std::to_string(version));
+    if (version == static_cast<long>(kAbiVersion))
+      alias = symbol;
+    else if (version >= 0)
+      other_versions.push_back(std::to_string(version));
   }
   if (alias.empty() && !other_versions.empty()) {
     return fail(LoadStage::Inspect,
@@ -173,8 +175,8 @@ bool PluginHost::load(const fs::path& file) {
   }
   if (info->cxx11_abi != _GLIBCXX_USE_CXX11_ABI) {
     return fail(LoadStage::Handshake,
-                "plugin '" + name + "' has _GLIBCXX_USE_CXX11_ABI=" + std::to_string(info->cxx11_abi) +
-                    ", host has " + std::to_string(_GLIBCXX_USE_CXX11_ABI),
+                "plugin '" + name + "' has _GLIBCXX_USE_CXX11_ABI=" + std::to_string(info->cxx11_abi) + ", host has " +
+                    std::to_string(_GLIBCXX_USE_CXX11_ABI),
                 "do not override _GLIBCXX_USE_CXX11_ABI when building plugins");
   }
   if (info->register_fn == nullptr) {

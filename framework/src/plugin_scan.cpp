@@ -73,8 +73,7 @@ std::vector<SearchEntry> search_entries(const PluginSearchOptions& options) {
   return out;
 }
 
-std::vector<fs::path> scan_plugin_files(const std::vector<SearchEntry>& entries,
-                                        std::vector<PluginLoadError>& errors) {
+std::vector<fs::path> scan_plugin_files(const std::vector<SearchEntry>& entries, std::vector<PluginLoadError>& errors) {
   std::vector<fs::path> files;
   std::set<fs::path> seen;
   auto add_file = [&](const fs::path& file) {

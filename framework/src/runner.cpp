@@ -51,10 +51,10 @@ StudyOutcome run_study(const Study& study, const ExperimentExecutor& execute, co
       continue;
     }
     const std::size_t left = pending - outcome.executed;
-    const std::string eta =
-        outcome.executed ? " ETA " + duration_text(executed_seconds / static_cast<double>(outcome.executed) *
-                                                   static_cast<double>(left))
-                         : "";
+    const std::string eta = outcome.executed
+                                ? " ETA " + duration_text(executed_seconds / static_cast<double>(outcome.executed) *
+                                                          static_cast<double>(left))
+                                : "";
     spdlog::info("{} {}{}{}", position, run.key, describe(run), eta);
     const auto start = Clock::now();
     const ProgressFn progress = [&](const std::string& stage, int64_t done, int64_t total) {

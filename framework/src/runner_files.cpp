@@ -85,7 +85,8 @@ std::vector<ResultRow> read_run_rows(const fs::path& file) {
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
     const auto cells = split_csv_line(line);
-    if (cells.size() != 6) throw DataError(file.string(), number, "expected 6 columns, got " + std::to_string(cells.size()));
+    if (cells.size() != 6)
+      throw DataError(file.string(), number, "expected 6 columns, got " + std::to_string(cells.size()));
     try {
       rows.push_back({cells[0], cells[1], std::stoll(cells[2]), std::stoull(cells[3]), cells[4], std::stod(cells[5])});
     } catch (const std::exception&) {

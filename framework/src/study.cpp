@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "latpred/study.hpp"
 #include "latpred/task.hpp"
 #include "study_internal.hpp"
@@ -204,8 +206,7 @@ toml::table document_for_point(const Study& study, const StudyOptions& options, 
       toml::table extra;
       if (!axes[a].component.empty() && value.is_string())
         if (toml::node* params = entry.get("params"))
-          if (toml::node* own = params->as_table()->get(value.as_string()->get()))
-            extra = std::move(*own->as_table());
+          if (toml::node* own = params->as_table()->get(value.as_string()->get())) extra = std::move(*own->as_table());
       detail::set_dotted(root, axes[a].key, std::move(value), axes[a].pos);
       if (!extra.empty()) detail::deep_merge(*root.get(axes[a].component)->as_table(), std::move(extra));
     }
@@ -233,12 +234,19 @@ Study load_study(const fs::path& file, const Registry& registry, const StudyOpti
     const std::string name(key.str());
     const auto& valid = detail::top_level_tables();
     if (std::find(valid.begin(), valid.end(), name) == valid.end())
-      throw ConfigError(detail::source_pos(key, value, file_name), name,
-                        "unknown top-level table. " + did_you_mean(name, valid) + "Valid tables: " + join(valid) +
-                            ", and include");
+      throw ConfigError(
+          detail::source_pos(key, value, file_name), name,
+          "unknown top-level table. " + did_you_mean(name, valid) + "Valid tables: " + join(valid) + ", and include");
   }
   parse_header(base.root, study, options);
   const std::vector<Axis> axes = parse_sweep(base.root, study);
+  for (const auto& text : options.overrides) {
+    const std::string key = parse_override(text).key;
+    for (const auto& axis : axes)
+      if (key == axis.key || key.rfind(axis.key + ".", 0) == 0 || axis.key.rfind(key + ".", 0) == 0)
+        spdlog::warn("--set {}: the sweep over '{}' sets this key in every run, so the override has no effect", text,
+                     axis.key);
+  }
 
   detail::ResolveContext context{file_name, options.tasks_dir.empty() ? default_tasks_dir() : options.tasks_dir,
                                  options.plugins};
@@ -263,8 +271,8 @@ Study load_study(const fs::path& file, const Registry& registry, const StudyOpti
       run.key = run_key(run.resolved);
       if (!keys.insert(run.key).second)
         throw ConfigError({file_name}, "sweep",
-                          "two runs resolve to the same config (" + describe(swept) + ", seed " +
-                              std::to_string(seed) + "): are some sweep values repeated?");
+                          "two runs resolve to the same config (" + describe(swept) + ", seed " + std::to_string(seed) +
+                              "): are some sweep values repeated?");
       study.runs.push_back(std::move(run));
     }
   }

@@ -102,9 +102,9 @@ void set_dotted(toml::table& root, const std::string& key, toml::node&& value, c
     toml::node* child = table->get(part);
     if (!child) child = &table->insert_or_assign(part, toml::table{}).first->second;
     if (!child->is_table())
-      throw ConfigError(origin, key,
-                        "cannot set a key inside '" + key.substr(0, dot) + "': it is a " + toml_type_name(*child) +
-                            ", not a table");
+      throw ConfigError(
+          origin, key,
+          "cannot set a key inside '" + key.substr(0, dot) + "': it is a " + toml_type_name(*child) + ", not a table");
     table = child->as_table();
     start = dot + 1;
   }
@@ -129,8 +129,7 @@ StudyDocument load_study_document(const fs::path& file, const std::vector<std::s
 Override parse_override(const std::string& text) {
   const SourcePos origin{"--set " + text, 0, 0};
   const std::size_t equals = text.find('=');
-  if (equals == std::string::npos)
-    throw ConfigError(origin, "", "expected KEY=VALUE (e.g. --set model.hidden=256)");
+  if (equals == std::string::npos) throw ConfigError(origin, "", "expected KEY=VALUE (e.g. --set model.hidden=256)");
   const auto trim = [](std::string s) {
     const auto first = s.find_first_not_of(" \t");
     const auto last = s.find_last_not_of(" \t");

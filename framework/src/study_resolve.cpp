@@ -9,17 +9,17 @@ namespace latpred::detail {
 
 const std::vector<ComponentSlot>& component_slots() {
   static const std::vector<ComponentSlot> slots = {
-      {"encoder", kind::kEncoder, true},        {"supplementary", kind::kEncoder, false},
-      {"sampler", kind::kSampler, true},        {"source_sampler", kind::kSampler, false},
-      {"devicerep", kind::kDeviceRep, true},    {"model", kind::kModel, true},
+      {"encoder", kind::kEncoder, true},     {"supplementary", kind::kEncoder, false},
+      {"sampler", kind::kSampler, true},     {"source_sampler", kind::kSampler, false},
+      {"devicerep", kind::kDeviceRep, true}, {"model", kind::kModel, true},
   };
   return slots;
 }
 
 const std::vector<std::string>& top_level_tables() {
-  static const std::vector<std::string> names = {"study",     "task",           "encoder",   "supplementary",
-                                                 "sampler",   "source_sampler", "devicerep", "model",
-                                                 "train",     "transfer",       "sweep"};
+  static const std::vector<std::string> names = {"study",   "task",           "encoder",   "supplementary",
+                                                 "sampler", "source_sampler", "devicerep", "model",
+                                                 "train",   "transfer",       "sweep"};
   return names;
 }
 
@@ -27,7 +27,8 @@ namespace {
 
 std::string available_types(const Registry& registry, const std::string& kind, const ResolveContext& context) {
   const auto types = registry.types(kind);
-  std::string out = types.empty() ? "No " + kind + " types are registered" : "Registered " + kind + " types: " + join(types);
+  std::string out =
+      types.empty() ? "No " + kind + " types are registered" : "Registered " + kind + " types: " + join(types);
   out += context.plugins.empty() ? " (no plugins loaded)." : " (plugins loaded: " + join(context.plugins) + ").";
   return out;
 }

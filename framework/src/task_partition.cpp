@@ -164,8 +164,8 @@ PrunedSplit prune_split(const DenseMatrix& rho, std::vector<int> left, std::vect
   }
   PrunedSplit split;
   while (static_cast<int>(left.size()) > m || static_cast<int>(right.size()) > n) {
-    if (static_cast<int>(right.size()) > n) split.removed_test.push_back(remove_most_correlated(rho, right, left));
     if (static_cast<int>(left.size()) > m) split.removed_train.push_back(remove_most_correlated(rho, left, right));
+    if (static_cast<int>(right.size()) > n) split.removed_test.push_back(remove_most_correlated(rho, right, left));
   }
   std::sort(left.begin(), left.end());
   std::sort(right.begin(), right.end());

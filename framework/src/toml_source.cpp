@@ -8,16 +8,26 @@ namespace latpred::detail {
 
 std::string toml_type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::boolean: return "bool";
-    case toml::node_type::integer: return "int";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::string: return "string";
-    case toml::node_type::array: return "array";
-    case toml::node_type::table: return "table";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    default: return "nothing";
+    case toml::node_type::boolean:
+      return "bool";
+    case toml::node_type::integer:
+      return "int";
+    case toml::node_type::floating_point:
+      return "float";
+    case toml::node_type::string:
+      return "string";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    default:
+      return "nothing";
   }
 }
 

@@ -16,7 +16,7 @@ namespace latpred {
 
 // One measured "device": this CPU at a batch size and a number of intra-op threads. Column name
 // "<prefix>_b<batch>_t<threads>", e.g. cpu_b1_t1.
-struct DeviceConfig {
+struct LATPRED_API DeviceConfig {
   int batch_size = 1;
   int threads = 1;
   std::string column(const std::string& prefix) const;

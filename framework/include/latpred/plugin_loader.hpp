@@ -26,9 +26,9 @@ struct LATPRED_API PluginLoadError {
 struct LoadedPlugin {
   std::string name;
   std::string version;
-  std::string file;           // canonical path
-  std::string sha256;         // of the file, for the run manifest
-  std::string torch_version;  // the plugin was built against
+  std::string file;                     // canonical path
+  std::string sha256;                   // of the file, for the run manifest
+  std::string torch_version;            // the plugin was built against
   std::vector<std::string> components;  // "kind/type"
 };
 
