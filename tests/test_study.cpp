@@ -146,7 +146,7 @@ TEST_CASE("includes merge in order and report missing files and cycles", "[study
   }
 }
 
-TEST_CASE("--set overrides are parsed as TOML values and applied after includes", "[study]") {
+TEST_CASE("overrides (--set) are parsed as TOML values and applied after includes", "[study]") {
   const ScratchDir scratch("study_overrides");
   const fs::path& dir = scratch.path;
   const auto registry = test_registry();

@@ -49,7 +49,8 @@ ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::st
   c.model.params.set("head_dims", std::vector<int64_t>{64, 64});
   c.train = latpred::default_params(latpred::train_schema());
   c.train.set("source_samples", int64_t{128});
-  c.train.set("epochs", int64_t{15});
+  c.train.set("epochs", int64_t{30});
+  c.train.set("batch_size", int64_t{32});
   c.transfer = latpred::default_params(latpred::transfer_schema());
   c.transfer.set("k", std::vector<int64_t>{20});
   c.transfer.set("epochs", int64_t{5});

@@ -34,7 +34,7 @@ void add_run_command(CLI::App& app, CliContext& ctx);
 void add_plan_commands(CLI::App& app, CliContext& ctx);  // plan and check
 void add_plugins_command(CLI::App& app, CliContext& ctx);
 void add_tasks_command(CLI::App& app, CliContext& ctx);
-void add_tasks_generator_commands(CLI::App& tasks, CliContext& ctx);  // generate, correlation
+void add_tasks_generator_commands(CLI::App& tasks, CliContext& ctx);
 void add_measure_commands(CLI::App& app, CliContext& ctx);  // measure and zcp
 
 // Logs to stderr (stdout stays clean for `plan` output); -v = debug, -q = warnings only.

@@ -29,6 +29,7 @@ class FbnetSpace final : public SearchSpace {
   int num_node_labels() const override { return kBlocks; }
   std::vector<std::string> op_names() const override { return {std::begin(kBlockNames), std::end(kBlockNames)}; }
 
+  ArchGraph full_graph(const std::vector<int>& ops) const override { return fbnet_chain_graph(ops); }
   ArchGraph graph(const std::vector<int>& ops) const override {
     check(ops);
     ArchGraph g = layer_graph(ops);

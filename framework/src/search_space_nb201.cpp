@@ -111,7 +111,15 @@ class Nb201Space final : public SearchSpace {
 
   ArchGraph graph(const std::vector<int>& ops) const override {
     check(ops);
-    const Matrix a = op_node_adjacency(ops);
+    return to_graph(ops, op_node_adjacency(ops));
+  }
+  ArchGraph full_graph(const std::vector<int>& ops) const override {
+    check(ops);
+    return to_graph(ops, base_adjacency());
+  }
+
+ private:
+  static ArchGraph to_graph(const std::vector<int>& ops, const Matrix& a) {
     ArchGraph g;
     g.num_nodes = kNodes;
     g.adj.resize(kNodes * kNodes);
@@ -125,6 +133,7 @@ class Nb201Space final : public SearchSpace {
     return g;
   }
 
+ public:
   std::string arch_string(const std::vector<int>& ops) const override {
     check(ops);
     std::string out = "|";

@@ -5,9 +5,11 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <set>
 
 #include "latpred/error.hpp"
 #include "network_layers.hpp"
@@ -46,23 +48,16 @@ namespace {
 
 using Proxy = std::function<double(const detail::ZcpContext&)>;
 
+// The proxies computed on their own network (the others share one forward: detail::zcp_batch_proxies).
 const std::map<std::string, Proxy>& proxies() {
   static const std::map<std::string, Proxy> kProxies = {
-      {"epe_nas", detail::zcp_epe_nas},
-      {"fisher", detail::zcp_fisher},
       {"flops",
        [](const detail::ZcpContext& c) {
          return static_cast<double>(count_cost(*c.fresh_network(), c.options->input_size).naslib_flops) / 1e6;
        }},
-      {"grad_norm", detail::zcp_grad_norm},
-      {"grasp", detail::zcp_grasp},
-      {"jacov", detail::zcp_jacov},
       {"l2_norm", detail::zcp_l2_norm},
-      {"nwot", detail::zcp_nwot},
       {"params",
        [](const detail::ZcpContext& c) { return static_cast<double>(count_parameters(*c.fresh_network())) / 1e6; }},
-      {"plain", detail::zcp_plain},
-      {"snip", detail::zcp_snip},
       {"synflow", detail::zcp_synflow},
       {"zen", detail::zcp_zen},
   };
@@ -72,7 +67,7 @@ const std::map<std::string, Proxy>& proxies() {
 std::vector<std::string> selected(const ZcpOptions& options) {
   if (options.proxies.empty()) return zcp_names();
   for (const auto& name : options.proxies) {
-    if (!proxies().count(name)) {
+    if (std::find(zcp_names().begin(), zcp_names().end(), name) == zcp_names().end()) {
       throw ConfigError({}, "proxies",
                         "unknown zero-cost proxy '" + name + "'. " + did_you_mean(name, zcp_names()) +
                             "Known proxies: " + join(zcp_names()) + ".");
@@ -116,8 +111,15 @@ std::map<std::string, double> compute_zcp(const std::string& space, const std::v
   check_options(options);
   const auto names = selected(options);
   detail::ZcpContext ctx{space, ops, &options, &batch};
+  std::set<std::string> batch_proxies;
+  for (const auto& name : names) {
+    if (detail::is_batch_proxy(name)) batch_proxies.insert(name);
+  }
   std::map<std::string, double> scores;
-  for (const auto& name : names) scores[name] = proxies().at(name)(ctx);
+  if (!batch_proxies.empty()) scores = detail::zcp_batch_proxies(ctx, batch_proxies);
+  for (const auto& name : names) {
+    if (!detail::is_batch_proxy(name)) scores[name] = proxies().at(name)(ctx);
+  }
   return scores;
 }
 

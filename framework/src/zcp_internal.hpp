@@ -4,7 +4,9 @@
 
 #include <ATen/Tensor.h>
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,16 +29,19 @@ std::vector<at::Tensor> prunable_weights(Network& network);
 // Cross-entropy of the network on the synthetic batch (mean over the batch).
 at::Tensor batch_loss(Network& network, const ZcpBatch& batch);
 
-// Gradient-of-loss proxies (zcp_gradient.cpp).
-double zcp_grad_norm(const ZcpContext& ctx);
-double zcp_snip(const ZcpContext& ctx);
-double zcp_plain(const ZcpContext& ctx);
-double zcp_grasp(const ZcpContext& ctx);
-double zcp_fisher(const ZcpContext& ctx);
-// Input-Jacobian and activation proxies (zcp_jacobian.cpp).
-double zcp_jacov(const ZcpContext& ctx);
-double zcp_epe_nas(const ZcpContext& ctx);
-double zcp_nwot(const ZcpContext& ctx);
+// The data-dependent proxies, all from ONE forward of the synthetic batch (zcp_batch.cpp): epe_nas, fisher,
+// grad_norm, grasp, jacov, nwot, plain, snip. NASLib runs each on its own copy of the same initial network and batch;
+// in training mode those forwards are identical and no proxy changes the weights, so sharing one forward (and one
+// first-order backward) gives the same values at a fraction of the cost. Returns the `wanted` ones.
+std::map<std::string, double> zcp_batch_proxies(const ZcpContext& ctx, const std::set<std::string>& wanted);
+bool is_batch_proxy(const std::string& name);
+
+// Scores from tensors (zcp_jacobian.cpp): the per-image input Jacobian rows [N, D] (double), the labels, the ReLU
+// code kernel [N, N].
+double jacov_score(const at::Tensor& jacobian);
+double epe_nas_score(const at::Tensor& jacobian, const at::Tensor& targets);
+double nwot_score(const at::Tensor& kernel);
+
 // Data-free proxies (zcp_datafree.cpp).
 double zcp_synflow(const ZcpContext& ctx);
 double zcp_zen(const ZcpContext& ctx);

@@ -32,6 +32,9 @@ class LATPRED_API SearchSpace {
   virtual int num_node_labels() const = 0;           // distinct node labels (7 / 9)
   virtual std::vector<std::string> op_names() const = 0;  // names of the op ids
   virtual ArchGraph graph(const std::vector<int>& ops) const = 0;
+  // The same nodes and labels without the reference's simplifications (NB201: no none/skip rewiring or pruning,
+  // so every op the network executes stays visible; FBNet: the layer chain instead of the identity).
+  virtual ArchGraph full_graph(const std::vector<int>& ops) const = 0;
   // Human-readable form (NB201 arch string; FBNet block names joined by '-').
   virtual std::string arch_string(const std::vector<int>& ops) const = 0;
   // Throws std::invalid_argument on a wrong length or an op id out of range.

@@ -21,7 +21,9 @@ namespace latpred {
 
 struct ZcpOptions {
   std::vector<std::string> proxies;  // empty = all of zcp_names()
-  int batch_size = 64;               // synthetic batch (NASLib's default); synflow uses one all-ones image
+  // Synthetic batch size: 16, as NASFLAT's own FBNet proxies (NASLib's NB201 table used real CIFAR-10 batches).
+  // 64 costs ~5x more (grasp's double backward dominates): the full NB201 table would take about a day on 2 cores.
+  int batch_size = 16;
   int num_classes = 10;
   int input_size = 32;
   uint64_t seed = 0;  // synthetic batch and weight initialisation (every proxy sees the same initial weights)

@@ -1,0 +1,58 @@
+// Prints how long predicting every architecture of a space on one device takes, per model type
+// (goal: all 15625 NB201 archs in under 0.5 s on one core).
+// Usage: bench_predict [data_dir] [space] [repeats]
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+
+#include "latpred/dataset.hpp"
+#include "latpred/devicerep.hpp"
+#include "latpred/encoder.hpp"
+#include "latpred/model.hpp"
+#include "latpred/plugin_loader.hpp"
+#include "predictor.hpp"
+
+int main(int argc, char** argv) {
+  const std::string data_dir = latpred::resolve_data_dir(argc > 1 ? argv[1] : "").string();
+  const std::string space = argc > 2 ? argv[2] : "nb201";
+  const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
+  const int64_t chunk = argc > 4 ? std::atoll(argv[4]) : 4096;
+  latpred::PluginHost host;
+  latpred::PluginSearchOptions options;
+  options.cli_paths = {LATPRED_BUILD_PLUGIN_DIR};
+  host.load_all(options);
+  const latpred::Registry& registry = host.registry();
+  auto data = latpred::load_dataset(data_dir, space);
+  auto encoder = registry.create<latpred::Encoder>(
+      "adjacency_ops", latpred::default_params(registry.get("encoder", "adjacency_ops").schema));
+  const latpred::ArchFeatures features = encoder->encode(*data);
+  std::vector<int64_t> archs(static_cast<std::size_t>(data->num_archs()));
+  std::iota(archs.begin(), archs.end(), int64_t{0});
+  std::printf("predict_speed: %s, %lld archs, intra-op threads %d, median of %d\n", space.c_str(),
+              static_cast<long long>(archs.size()), at::get_num_threads(), repeats);
+  for (const std::string type : {"dgf", "gat", "ensemble"}) {
+    const latpred::Schema& schema = registry.get("model", type).schema;
+    auto model = registry.create<latpred::Model>(type, latpred::default_params(schema));
+    auto rep = registry.create<latpred::DeviceRep>(
+        "learned_embedding", latpred::default_params(registry.get("devicerep", "learned_embedding").schema));
+    rep->prepare(latpred::DeviceContext{data.get(), {0}, {1}});
+    latpred::ModelShape shape{features.adj.size(1), features.num_node_labels, 0, rep->dim()};
+    model->build(shape);
+    latpred::Predictor predictor(model, rep, features);
+    std::vector<double> times;
+    for (int r = 0; r < repeats; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      predictor.predict(archs, 0, chunk);
+      times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    const double median = times[times.size() / 2];
+    std::printf("  %-9s %.3f s  (%.0f archs/s; min %.3f s, max %.3f s)\n", type.c_str(), median,
+                static_cast<double>(archs.size()) / median, times.front(), times.back());
+  }
+  return 0;
+}
