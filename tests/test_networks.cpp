@@ -1,11 +1,15 @@
 // Real networks: shapes of forward/backward, parameter counts and MACs against hand-derived values, and (when the
-// shared data is present) against NASLib's published NB201 parameter counts and FLOPs.
+// shared data is present) against NASLib's NB201 parameter counts and FLOPs and NASFLAT's FBNet parameter counts.
 #include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "data_test_support.hpp"
 #include "latpred/error.hpp"
@@ -157,4 +161,28 @@ TEST_CASE("NB201 parameters and FLOPs agree with NASLib's table", "[networks][nb
     CHECK(std::abs(ours.back() - theirs.back()) < 0.0011);
   }
   CHECK(latpred::spearman(ours, theirs) == Approx(1.0));
+}
+
+TEST_CASE("FBNet parameters agree with NASFLAT's FBNet proxy table", "[networks][fbnet][data]") {
+  const auto dir = latpred_test::shared_data_dir();
+  if (!dir || !std::filesystem::exists(*dir / "nasflat_fbnet_zcp/zc_fbnet.json")) {
+    WARN("shared data not found; skipped");
+    return;
+  }
+  // Computed by the NASFLAT authors on their FBNet models for CIFAR-100; keys are the 22 block ids joined by '_'.
+  std::ifstream in(*dir / "nasflat_fbnet_zcp/zc_fbnet.json");
+  const auto table = nlohmann::json::parse(in);
+  NetworkOptions cifar100;
+  cifar100.num_classes = 100;
+  int checked = 0;
+  for (const auto& [key, scores] : table.items()) {
+    if (++checked > 20) break;
+    std::vector<int> ops;
+    std::stringstream stream(key);
+    for (std::string id; std::getline(stream, id, '_');) ops.push_back(std::stoi(id));
+    INFO(key);
+    CHECK(latpred::count_parameters(*latpred::build_fbnet_network(ops, cifar100)) ==
+          scores.at("params").get<int64_t>());
+  }
+  CHECK(checked > 20);
 }

@@ -41,6 +41,7 @@ ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::st
     return latpred::ComponentConfig{type, latpred::default_params(registry.get(kind, type).schema)};
   };
   c.encoder = component("encoder", "adjacency_ops");
+  c.encoder.params.set("graph", std::string("full"));
   c.sampler = component("sampler", "random");
   c.devicerep = component("devicerep", "learned_embedding");
   c.model = component("model", "dgf");

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -34,7 +35,11 @@ const SourcePos kCommandLine{"<command line>", 0, 0};
 // Usage errors (exit 2) before any work: unknown devices and sizes the partition cannot produce.
 void check_request(const Dataset& dataset, const GenerateArgs& args, const std::vector<std::string>& devices) {
   const auto known = dataset.device_names();
+  std::set<std::string> seen;
   for (const auto& device : devices) {
+    if (!seen.insert(device).second) {
+      throw ConfigError(kCommandLine, "--devices", "device '" + device + "' is listed twice");
+    }
     if (!dataset.has_device(device)) {
       throw ConfigError(kCommandLine, "--devices",
                         "unknown " + args.space + " device '" + device + "'. " + did_you_mean(device, known) +

@@ -152,7 +152,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
 
   const ArchFeatures features = encode_all(config, registry, data);
   auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
-  devicerep->prepare(DeviceContext{&data, train_devices, test_devices});
+  devicerep->prepare(DeviceContext{&data, train_devices, test_devices, config.data_dir});
   auto model = registry.create<Model>(config.model.type, config.model.params);
   ModelShape shape;
   if (features.adj.defined()) shape.num_nodes = features.adj.size(1);

@@ -35,8 +35,10 @@ test -f "$work/plugin/ext_op_counts.so"
 step "installed plugins find the installed liblatpred"
 for plugin in "$prefix/$plugin_dir_rel"/*.so; do
   [ -e "$plugin" ] || continue
-  if ! ldd "$plugin" | grep -q "liblatpred.so.* => $prefix/"; then
-    ldd "$plugin"
+  # Capture first: `ldd | grep -q` under pipefail fails when grep exits early and ldd gets SIGPIPE.
+  libraries=$(ldd "$plugin")
+  if ! grep -q "liblatpred.so.* => $prefix/" <<<"$libraries"; then
+    echo "$libraries"
     echo "FAILED: $plugin does not resolve liblatpred from $prefix" >&2
     exit 1
   fi

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <torch/nn/module.h>
@@ -16,6 +17,9 @@ struct DeviceContext {
   const Dataset* data = nullptr;
   std::vector<int> train_devices;  // dataset device indices
   std::vector<int> test_devices;
+  // The study's data directory, for reps that read side files ("" = resolve_data_dir's default). The initialiser
+  // keeps three-member aggregate initialisations warning-free.
+  std::string data_dir = {};
 };
 
 // What the device rep may use when transfer to a target device starts: the k transfer archs, measured on target.

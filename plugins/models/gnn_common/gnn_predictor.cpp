@@ -141,11 +141,13 @@ at::Tensor GnnPredictor::forward(const ModelInput& input) {
   const at::Tensor preds = input.adj.transpose(1, 2);  // row i lists the predecessors of node i
   at::Tensor emb = op_embeddings(input);
 
+  // Every arch starts from the same node features: compute them once (1 x V x hidden) and expand; the first
+  // graph layers exploit the expansion (graph_layers.cpp, per_node).
   const int64_t nd = options_.node_dim;
-  at::Tensor x = at::cat({input_node_emb_.view({1, 1, nd}).expand({batch, 1, nd}),
-                          other_node_emb_.view({1, 1, nd}).expand({batch, v - 1, nd})},
-                         1);
-  x = x_hidden_->forward(x);
+  const at::Tensor init =
+      at::cat({input_node_emb_.view({1, 1, nd}), other_node_emb_.view({1, 1, nd}).expand({1, v - 1, nd})}, 1);
+  const at::Tensor x0 = x_hidden_->forward(init);
+  const at::Tensor x = x0.expand({batch, v, x0.size(2)});
 
   if (!op_update_layers_.empty()) {
     at::Tensor y = x;

@@ -8,6 +8,20 @@
 #include <torch/nn/init.h>
 
 namespace latpred::gnn {
+namespace {
+
+// The first layer of a stack sees the same node features for every arch (an expanded 1 x V x d tensor): apply a
+// per-node map once and broadcast, instead of once per arch.
+template <class Map>
+at::Tensor per_node(const at::Tensor& h, Map map) {
+  if (h.size(0) > 1 && h.stride(0) == 0) {
+    const at::Tensor once = map(h.slice(0, 0, 1));
+    return once.expand({h.size(0), once.size(1), once.size(2)});
+  }
+  return map(h);
+}
+
+}  // namespace
 
 DenseGraphFlow::DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim) {
   const double bound = 1.0 / std::sqrt(static_cast<double>(out_dim));
@@ -17,7 +31,7 @@ DenseGraphFlow::DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim) 
 }
 
 at::Tensor DenseGraphFlow::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
-  const at::Tensor support = at::matmul(h, weight_);
+  const at::Tensor support = per_node(h, [&](const at::Tensor& x) { return at::matmul(x, weight_); });
   const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb));
   return gate * at::bmm(preds, support) + support + bias_;
 }
@@ -31,10 +45,11 @@ GraphAttention::GraphAttention(int64_t in_dim, int64_t out_dim, int64_t op_dim, 
 }
 
 at::Tensor GraphAttention::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
-  const at::Tensor p = project_->forward(h);  // B x V x d
+  const at::Tensor p = per_node(h, [&](const at::Tensor& x) { return project_->forward(x); });  // B x V x d
   // aᵀ(P_i ⊙ P_l) = (P_i ⊙ a) · P_l: one batched matmul instead of a B x V x V x d intermediate.
   const at::Tensor a = attend_->weight.view({-1});
-  at::Tensor logits = at::bmm(p * a, p.transpose(1, 2)) / std::sqrt(static_cast<double>(out_dim_));
+  at::Tensor logits = per_node(p, [&](const at::Tensor& x) { return at::bmm(x * a, x.transpose(1, 2)); }) /
+                      std::sqrt(static_cast<double>(out_dim_));
   logits = at::leaky_relu(logits, 0.01) * preds;
   at::Tensor alpha;
   if (mask_non_edges_) {

@@ -1,0 +1,71 @@
+// Graph layers of the NASFLAT predictor: attention masking and ensemble fusion.
+#include "catch_torch.hpp"
+
+#include <ATen/ATen.h>
+
+#include "graph_layers.hpp"
+
+using latpred::gnn::DenseGraphFlow;
+using latpred::gnn::EnsembleLayer;
+using latpred::gnn::GraphAttention;
+
+namespace {
+
+// 4 nodes: 0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3 (preds[i][l] = 1 when l -> i).
+at::Tensor diamond_predecessors() {
+  at::Tensor preds = at::zeros({1, 4, 4});
+  preds[0][1][0] = preds[0][2][0] = preds[0][3][1] = preds[0][3][2] = 1;
+  return preds;
+}
+
+}  // namespace
+
+TEST_CASE("graph attention with masking only attends to predecessors", "[gnn]") {
+  at::manual_seed(0);
+  GraphAttention masked(6, 5, 3, /*mask_non_edges=*/true);
+  at::manual_seed(0);
+  GraphAttention reference(6, 5, 3, /*mask_non_edges=*/false);
+  const at::Tensor preds = diamond_predecessors();
+  const at::Tensor op = at::randn({1, 4, 3});
+  const at::Tensor h = at::randn({1, 4, 6});
+  // Change only node 3, which is no predecessor of node 1 or node 2.
+  at::Tensor h2 = h.clone();
+  h2[0][3] += 10.0;
+  const at::Tensor a = masked.forward(h, preds, op), b = masked.forward(h2, preds, op);
+  CHECK(at::allclose(a.select(1, 1), b.select(1, 1)));
+  CHECK(at::allclose(a.select(1, 2), b.select(1, 2)));
+  // Node 0 has no predecessors: it aggregates nothing, so LayerNorm sees zeros and returns its bias (0).
+  CHECK(at::allclose(a.select(1, 0), at::zeros({1, 5})));
+  // The reference lets non-edges into the softmax with logit 0: node 1 then depends on node 3.
+  const at::Tensor c = reference.forward(h, preds, op), d = reference.forward(h2, preds, op);
+  CHECK_FALSE(at::allclose(c.select(1, 1), d.select(1, 1)));
+}
+
+TEST_CASE("ensemble 'add' is the mean of its DGF and GAT parts", "[gnn]") {
+  at::manual_seed(1);
+  EnsembleLayer layer(6, 5, 3, true, "add");
+  const at::Tensor preds = diamond_predecessors();
+  const at::Tensor op = at::randn({1, 4, 3});
+  const at::Tensor h = at::randn({1, 4, 6});
+  auto children = layer.named_children();
+  auto dgf = std::dynamic_pointer_cast<DenseGraphFlow>(children["dgf"]);
+  auto gat = std::dynamic_pointer_cast<GraphAttention>(children["gat"]);
+  REQUIRE(dgf);
+  REQUIRE(gat);
+  const at::Tensor expected = (dgf->forward(h, preds, op) + gat->forward(h, preds, op)) / 2;
+  CHECK(at::allclose(layer.forward(h, preds, op), expected));
+  CHECK_THROWS_WITH(EnsembleLayer(6, 5, 3, true, "max"), Catch::Contains("'add' or 'mlp'"));
+}
+
+TEST_CASE("dense graph flow sums gated predecessor messages plus a residual", "[gnn]") {
+  at::manual_seed(2);
+  DenseGraphFlow layer(6, 5, 3);
+  const at::Tensor preds = diamond_predecessors();
+  const at::Tensor op = at::randn({1, 4, 3});
+  const at::Tensor h = at::randn({1, 4, 6});
+  const at::Tensor out = layer.forward(h, preds, op);
+  // Without predecessors (node 0) only the residual H W + b remains: equal to the layer's output with no edges.
+  const at::Tensor alone = layer.forward(h, at::zeros({1, 4, 4}), op);
+  CHECK(at::allclose(out.select(1, 0), alone.select(1, 0)));
+  CHECK_FALSE(at::allclose(out.select(1, 3), alone.select(1, 3)));
+}
