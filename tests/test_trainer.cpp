@@ -135,8 +135,7 @@ TEST_CASE("an experiment is deterministic under its seed and honours the evaluat
   CHECK(values(latpred::run_experiment(config, registry, workspace), "spearman") != values(first, "spearman"));
 
   config.transfer.set("eval_set", std::string("first128"));
-  CHECK(values(latpred::run_experiment(config, registry, workspace), "eval_archs") ==
-        std::vector<double>{128, 128});
+  CHECK(values(latpred::run_experiment(config, registry, workspace), "eval_archs") == std::vector<double>{128, 128});
   config.transfer.set("eval_set", std::string("all"));
   CHECK(values(latpred::run_experiment(config, registry, workspace), "eval_archs") ==
         std::vector<double>{15625, 15625});

@@ -1,7 +1,7 @@
 // Device names -> device type and batch size, following the vocabulary of NASFLAT_METHOD §1.1.
 #include <charconv>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "latpred/dataset.hpp"
 

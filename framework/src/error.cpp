@@ -65,8 +65,7 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   const auto sorted = closest_first(word, candidates);
   const std::size_t distance = edit_distance(word, sorted.front());
   // Close enough: at most a third of the word changed (and at least one edit allowed for short words).
-  if (distance <= std::max<std::size_t>(1, word.size() / 3) ||
-      sorted.front().find(word) != std::string::npos) {
+  if (distance <= std::max<std::size_t>(1, word.size() / 3) || sorted.front().find(word) != std::string::npos) {
     return "did you mean '" + sorted.front() + "'? ";
   }
   return "";

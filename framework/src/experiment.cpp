@@ -38,9 +38,7 @@ void Workspace::put(const std::string& data_dir, const std::string& space, std::
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::vector<int> device_indices(const Dataset& data, const std::vector<std::string>& names) {
   std::vector<int> out;
@@ -174,8 +172,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   if (source_samples > 0) {
     const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
     auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
-    SampleRequest request{&data, &features, source_pool, std::min<int64_t>(source_samples, source_pool.size()),
-                          -1, derive_seed(config.seed, "source")};
+    SampleRequest request{&data,       &features,
+                          source_pool, std::min<int64_t>(source_samples, source_pool.size()),
+                          -1,          derive_seed(config.seed, "source")};
     for (int64_t arch : source_sampler->select(request))
       for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
   }
@@ -187,8 +186,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       if (progress) progress("pretrain", epoch + 1, pretrain_options.epochs);
     });
     spdlog::info("pretrained on {} examples ({} archs x {} devices), {} epochs, final loss {:.4f}, {:.1f} s",
-                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(),
-                 pretrain_options.epochs, loss, seconds_since(pretrain_start));
+                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(), pretrain_options.epochs,
+                 loss, seconds_since(pretrain_start));
   }
   add_row("", 0, "pretrain_seconds", seconds_since(pretrain_start));
   // How well the pretrained model ranks its own train devices (on up to 2000 archs): a fit diagnostic.
@@ -241,8 +240,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
         last = score_device(predictor, data, target, eval_archs, transfer_archs);
         sums = last.metrics;
       }
-      const double evals = transfer_options.epochs == 0 ? 1.0 : static_cast<double>(
-                                                                    std::min(eval_last, transfer_options.epochs));
+      const double evals =
+          transfer_options.epochs == 0 ? 1.0 : static_cast<double>(std::min(eval_last, transfer_options.epochs));
       for (const auto& [metric, value] : sums) {
         add_row(name, k, metric, value / evals);
       }

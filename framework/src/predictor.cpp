@@ -8,8 +8,7 @@
 
 namespace latpred {
 
-Predictor::Predictor(std::shared_ptr<Model> model, std::shared_ptr<DeviceRep> devicerep,
-                     const ArchFeatures& features)
+Predictor::Predictor(std::shared_ptr<Model> model, std::shared_ptr<DeviceRep> devicerep, const ArchFeatures& features)
     : model_(std::move(model)), devicerep_(std::move(devicerep)), features_(features) {
   register_module("model", model_);
   register_module("devicerep", devicerep_);
@@ -83,8 +82,8 @@ void set_lr(torch::optim::AdamW& optimizer, double lr) {
 // CosineAnnealingLR stepped once per epoch: lr at the start of epoch e.
 double cosine_lr(const FitOptions& o, int64_t epoch) {
   const double pi = std::acos(-1.0);
-  return o.eta_min + (o.lr - o.eta_min) * (1.0 + std::cos(pi * static_cast<double>(epoch) /
-                                                            static_cast<double>(o.epochs))) / 2.0;
+  return o.eta_min +
+         (o.lr - o.eta_min) * (1.0 + std::cos(pi * static_cast<double>(epoch) / static_cast<double>(o.epochs))) / 2.0;
 }
 
 }  // namespace
@@ -128,8 +127,7 @@ double fit(Predictor& predictor, const std::vector<Example>& examples, const Fit
       const at::Tensor scores = predictor.forward(at::tensor(archs, at::kLong), at::tensor(devices, at::kLong));
       const at::Tensor diff = scores.index_select(0, at::from_blob(first.data(), {m}, at::kLong)) -
                               scores.index_select(0, at::from_blob(second.data(), {m}, at::kLong));
-      const at::Tensor loss =
-          at::relu(options.margin - at::from_blob(sign.data(), {m}, at::kFloat) * diff).mean();
+      const at::Tensor loss = at::relu(options.margin - at::from_blob(sign.data(), {m}, at::kFloat) * diff).mean();
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();

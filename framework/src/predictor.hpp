@@ -9,8 +9,8 @@
 #include <torch/nn/module.h>
 
 #include "latpred/devicerep.hpp"
-#include "latpred/export.hpp"
 #include "latpred/encoder.hpp"
+#include "latpred/export.hpp"
 #include "latpred/model.hpp"
 
 namespace latpred {
@@ -53,12 +53,12 @@ struct FitOptions {
 
 // Trains with the pairwise hinge ranking loss (NASFLAT_METHOD §4.2), AdamW and a per-epoch cosine schedule.
 // `after_epoch(e)` is called after every epoch (0-based). Returns the mean loss of the last epoch.
-LATPRED_API double fit(Predictor& predictor, const std::vector<Example>& examples, const FitOptions& options, std::mt19937_64& rng,
-           const std::function<void(int64_t)>& after_epoch = {});
+LATPRED_API double fit(Predictor& predictor, const std::vector<Example>& examples, const FitOptions& options,
+                       std::mt19937_64& rng, const std::function<void(int64_t)>& after_epoch = {});
 
 // The pairs (i, j), i < j, of a batch with distinct targets, subsampled without replacement to at most
 // max_pairs. Exposed for tests.
 LATPRED_API std::vector<std::pair<int64_t, int64_t>> sample_pairs(const std::vector<float>& targets, int64_t max_pairs,
-                                                      std::mt19937_64& rng);
+                                                                  std::mt19937_64& rng);
 
 }  // namespace latpred

@@ -61,8 +61,8 @@ std::shared_ptr<Component> Registry::create(const std::string& kind, const std::
 void Registry::merge(Registry&& other) {
   for (const auto& [key, spec] : other.specs_) {
     if (const ComponentSpec* old = find(key.first, key.second)) {
-      throw Error("duplicate component " + key.first + " '" + key.second + "' from plugin '" + spec.plugin +
-                  "' (" + spec.file + "): already registered by plugin '" + old->plugin + "'" +
+      throw Error("duplicate component " + key.first + " '" + key.second + "' from plugin '" + spec.plugin + "' (" +
+                  spec.file + "): already registered by plugin '" + old->plugin + "'" +
                   (old->file.empty() ? "" : " (" + old->file + ")"));
     }
   }

@@ -11,9 +11,9 @@ namespace latpred {
 // Features of all archs of a dataset; row i = arch index i. Any member may be undefined when the encoder does not
 // produce it.
 struct ArchFeatures {
-  at::Tensor adj;  // N x V x V float32, adj[n][u][v] = 1 for an edge u -> v
-  at::Tensor ops;  // N x V int64 node labels
-  at::Tensor vec;  // N x D float32 flat encoding
+  at::Tensor adj;               // N x V x V float32, adj[n][u][v] = 1 for an edge u -> v
+  at::Tensor ops;               // N x V int64 node labels
+  at::Tensor vec;               // N x D float32 flat encoding
   int64_t num_node_labels = 0;  // vocabulary size of `ops`
 };
 

@@ -17,7 +17,6 @@
 #include "latpred/error.hpp"
 #include "latpred/export.hpp"
 
-
 namespace latpred {
 
 enum class ParamType { Bool, Int, Float, String, IntList, FloatList, StringList };

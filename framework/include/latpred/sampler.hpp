@@ -15,8 +15,8 @@ struct SampleRequest {
   const ArchFeatures* features = nullptr;  // of the study's encoder (samplers on embeddings read .vec)
   std::vector<int64_t> candidates;         // eligible archs (measured on the device), ascending
   int64_t k = 0;
-  int device = -1;      // the device the samples are for (oracle samplers may read its latency); -1 = none
-  uint64_t seed = 0;    // every sampler is deterministic given the seed
+  int device = -1;    // the device the samples are for (oracle samplers may read its latency); -1 = none
+  uint64_t seed = 0;  // every sampler is deterministic given the seed
 };
 
 class LATPRED_API Sampler : public Component {

@@ -25,11 +25,11 @@ struct ArchGraph {
 class LATPRED_API SearchSpace {
  public:
   virtual ~SearchSpace();
-  virtual std::string name() const = 0;              // "nb201", "fbnet"
-  virtual int num_choices() const = 0;               // ops per architecture (6 / 22)
-  virtual int num_op_values() const = 0;             // distinct op ids per choice (5 / 9)
-  virtual int num_nodes() const = 0;                 // nodes of the predictor graph (8 / 22)
-  virtual int num_node_labels() const = 0;           // distinct node labels (7 / 9)
+  virtual std::string name() const = 0;                   // "nb201", "fbnet"
+  virtual int num_choices() const = 0;                    // ops per architecture (6 / 22)
+  virtual int num_op_values() const = 0;                  // distinct op ids per choice (5 / 9)
+  virtual int num_nodes() const = 0;                      // nodes of the predictor graph (8 / 22)
+  virtual int num_node_labels() const = 0;                // distinct node labels (7 / 9)
   virtual std::vector<std::string> op_names() const = 0;  // names of the op ids
   virtual ArchGraph graph(const std::vector<int>& ops) const = 0;
   // The same nodes and labels without the reference's simplifications (NB201: no none/skip rewiring or pruning,

@@ -39,10 +39,15 @@ int most_correlated_source(const latpred::TransferContext& context) {
     std::vector<double> a, b;
     for (int64_t arch : context.transfer_archs) {
       const float x = data.normalized(source)[arch];
-      if (!std::isnan(x)) a.push_back(x), b.push_back(data.normalized(context.target)[arch]);
+      if (std::isnan(x)) continue;
+      a.push_back(x);
+      b.push_back(data.normalized(context.target)[arch]);
     }
     const double rho = latpred::spearman(a, b);
-    if (!std::isnan(rho) && rho > best_rho) best_rho = rho, best = source;
+    if (!std::isnan(rho) && rho > best_rho) {
+      best_rho = rho;
+      best = source;
+    }
   }
   return best;
 }

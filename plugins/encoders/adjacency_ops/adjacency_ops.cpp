@@ -44,9 +44,7 @@ void register_components(latpred::Registry& registry) {
           "reference: NASFLAT's graph (NB201 none/skip nodes rewired and nodes off input->output paths pruned, "
           "FBNet identity adjacency); full: every op node kept on the unsimplified graph (NB201 cell, FBNet layer "
           "chain) - every op the network executes stays visible, which matters for latency"),
-      [](const latpred::Params& p) {
-        return std::make_shared<AdjacencyOpsEncoder>(p.get_string("graph") == "full");
-      });
+      [](const latpred::Params& p) { return std::make_shared<AdjacencyOpsEncoder>(p.get_string("graph") == "full"); });
 }
 
 }  // namespace

@@ -6,7 +6,10 @@ namespace {
 
 void register_components(latpred::Registry& registry) {
   registry.add<latpred::Model>(
-      "dgf", "NASFLAT GNN predictor with DenseGraphFlow layers (op-gated sum over predecessors + residual), op-embedding update pass, node-level device embedding, mean readout and MLP head (NASFLAT_METHOD 3.3-3.4).", latpred::gnn::predictor_schema("dgf"), [](const latpred::Params& params) {
+      "dgf",
+      "NASFLAT GNN predictor with DenseGraphFlow layers (op-gated sum over predecessors + residual), op-embedding "
+      "update pass, node-level device embedding, mean readout and MLP head (NASFLAT_METHOD 3.3-3.4).",
+      latpred::gnn::predictor_schema("dgf"), [](const latpred::Params& params) {
         return std::make_shared<latpred::gnn::GnnPredictor>(latpred::gnn::predictor_options(params, "dgf"));
       });
 }

@@ -6,7 +6,10 @@ namespace {
 
 void register_components(latpred::Registry& registry) {
   registry.add<latpred::Model>(
-      "ensemble", "The NASFLAT predictor: every graph layer runs DenseGraphFlow and graph attention on the same inputs and fuses them (mean or MLP) (NASFLAT_METHOD 3.4).", latpred::gnn::predictor_schema("ensemble"), [](const latpred::Params& params) {
+      "ensemble",
+      "The NASFLAT predictor: every graph layer runs DenseGraphFlow and graph attention on the same inputs and fuses "
+      "them (mean or MLP) (NASFLAT_METHOD 3.4).",
+      latpred::gnn::predictor_schema("ensemble"), [](const latpred::Params& params) {
         return std::make_shared<latpred::gnn::GnnPredictor>(latpred::gnn::predictor_options(params, "ensemble"));
       });
 }

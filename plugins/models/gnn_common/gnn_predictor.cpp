@@ -13,8 +13,8 @@ Schema predictor_schema(const std::string& layer_type) {
   schema.integer("node_dim", 48, "width of the per-node op (+device) embedding", 2, 4096)
       .integer("hidden", 96, "width of the initial node features", 1, 4096)
       .integers("gnn_dims", {128, 128, 128}, "output widths of the main graph layers", 1, 4096)
-      .integers("op_update_dims", {128, 128}, "widths of the op-embedding update pass (empty = no update pass)",
-                1, 4096)
+      .integers("op_update_dims", {128, 128}, "widths of the op-embedding update pass (empty = no update pass)", 1,
+                4096)
       .integer("supplementary_dim", 48, "embedder output width for a supplementary encoding", 1, 4096)
       .integers("head_dims", {200, 200, 200}, "hidden widths of the MLP head", 1, 4096)
       .real("dropout", 0.1, "dropout of the MLP head and the supplementary embedder", 0.0, 0.95)

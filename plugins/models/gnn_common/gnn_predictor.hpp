@@ -19,14 +19,14 @@ namespace latpred::gnn {
 
 struct PredictorOptions {
   LayerOptions layer;
-  int64_t node_dim = 48;                       // op (+device) embedding width at each node
-  int64_t hidden = 96;                         // width of the initial node features
-  std::vector<int64_t> gnn_dims{128, 128, 128};  // main stack
+  int64_t node_dim = 48;                          // op (+device) embedding width at each node
+  int64_t hidden = 96;                            // width of the initial node features
+  std::vector<int64_t> gnn_dims{128, 128, 128};   // main stack
   std::vector<int64_t> op_update_dims{128, 128};  // op-embedding update pass ("replace backward GCN")
-  int64_t supplementary_dim = 48;              // embedder output for a supplementary encoding
+  int64_t supplementary_dim = 48;                 // embedder output for a supplementary encoding
   std::vector<int64_t> head_dims{200, 200, 200};
-  double dropout = 0.1;                        // head and supplementary embedder
-  std::string device_placement = "node";       // node | head
+  double dropout = 0.1;                   // head and supplementary embedder
+  std::string device_placement = "node";  // node | head
 };
 
 // Schema shared by the dgf / gat / ensemble model plugins; `layer_type` fixes LayerOptions::type.

@@ -84,8 +84,7 @@ at::Tensor EnsembleLayer::forward(const at::Tensor& h, const at::Tensor& preds, 
   return (a + b) * 0.5;
 }
 
-std::shared_ptr<GraphLayer> make_layer(const LayerOptions& options, int64_t in_dim, int64_t out_dim,
-                                       int64_t op_dim) {
+std::shared_ptr<GraphLayer> make_layer(const LayerOptions& options, int64_t in_dim, int64_t out_dim, int64_t op_dim) {
   if (options.type == "dgf") return std::make_shared<DenseGraphFlow>(in_dim, out_dim, op_dim);
   if (options.type == "gat") return std::make_shared<GraphAttention>(in_dim, out_dim, op_dim, options.mask_non_edges);
   if (options.type == "ensemble")

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The paper's headline table (NASFLAT_METHOD §8.2) reproduced on all 12 tasks: runs the NB201 and FBNet studies
+# (default: pipelines/paper/{nb201,fbnet}.toml; pass others, e.g. pipelines/paper/best_*.toml) and prints, per
+# task, our Spearman at k=20 (mean ± std over seeds of the mean over test devices, scored on every measured arch
+# except the transfer samples) beside the published HELP / MultiPredict / NASFLAT values, plus wall time.
+# Writes bench/results/paper_table.md and .csv. Usage: bench/paper_table.sh [NB201_STUDY FBNET_STUDY] [--set ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nb201_study=${1:-pipelines/paper/nb201.toml}
+fbnet_study=${2:-pipelines/paper/fbnet.toml}
+shift $(( $# >= 2 ? 2 : $# ))
+latpred=${LATPRED:-build/bin/latpred}
+out=${OUTPUT:-runs}
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+start=$(date +%s)
+for study in "$nb201_study" "$fbnet_study"; do
+  /usr/bin/time -f "%e s wall, %U s user, %M KB peak RSS: $study" -a -o "$out/paper_table.time" \
+    "$latpred" run "$study" --output "$out" "$@"
+done
+end=$(date +%s)
+dirs=()
+for study in "$nb201_study" "$fbnet_study"; do
+  dirs+=("$out/$("$latpred" plan "$study" "$@" | awk 'NR==1 {gsub(/'"'"'/, "", $2); gsub(/:/, "", $2); print $2}')")
+done
+mkdir -p bench/results
+{
+  echo "# Paper table: Spearman at k=20 (mean over test devices; mean ± std over seeds)"
+  echo
+  echo "Studies: $nb201_study, $fbnet_study $*; git $(git rev-parse --short HEAD); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores."
+  echo "Evaluation: every measured architecture of the test device except the transfer samples (the paper: archs 0-127)."
+  echo "Whole table: $((end - start)) s wall."
+  echo
+  awk -F, -v dirs="${dirs[*]}" '
+    FNR == 1 && FILENAME ~ /paper_values/ { next }
+    FILENAME ~ /paper_values/ { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++n] = $1; next }
+    FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $col["metric"] == "spearman" && $col["k"] == 20 {
+      key = $col["task"] "," $col["seed"]
+      sum[key] += $col["value"]; cnt[key]++
+    }
+    END {
+      print "| task | ours k=20 | HELP | MultiPredict | NASFLAT (paper, first 128 archs) | ours / best published |"
+      print "|---|---|---|---|---|---|"
+      for (j = 1; j <= n; j++) {
+        t = order[j]; m = 0; s2 = 0; c = 0
+        for (key in sum) { split(key, p, ","); if (p[1] == t) { v = sum[key] / cnt[key]; m += v; s2 += v * v; c++ } }
+        if (c == 0) { printf "| %s | (not run) | %s | %s | %s | |\n", t, help[t], mp[t], nf[t]; continue }
+        m /= c; sd = sqrt(s2 / c - m * m > 0 ? s2 / c - m * m : 0)
+        best = help[t]; if (mp[t] > best) best = mp[t]; if (nf[t] > best) best = nf[t]
+        printf "| %s | %.3f ± %.3f (%d seeds) | %s | %s | %s | %.3f |\n", t, m, sd, c, help[t], mp[t], nf[t], m / best
+      }
+    }' bench/paper_values.csv $(for d in "${dirs[@]}"; do echo "$d/results.csv"; done)
+  echo
+  echo "Time and memory per study:"
+  echo '```'
+  cat "$out/paper_table.time"
+  echo '```'
+} | tee bench/results/paper_table.md
