@@ -55,6 +55,7 @@ ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::st
   c.transfer = latpred::default_params(latpred::transfer_schema());
   c.transfer.set("k", std::vector<int64_t>{20});
   c.transfer.set("epochs", int64_t{5});
+  c.transfer.set("lr", 1e-4);
   c.seed = 3;
   return c;
 }

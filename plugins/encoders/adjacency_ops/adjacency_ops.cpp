@@ -40,7 +40,7 @@ void register_components(latpred::Registry& registry) {
       "The search space's predictor graph: adjacency matrix (u -> v) and one op label per node (NB201: the 8-node "
       "cell graph with none/skip rewiring and pruning; FBNet: 22 layer nodes).",
       latpred::Schema().choice(
-          "graph", "reference", {"reference", "full"},
+          "graph", "full", {"full", "reference"},
           "reference: NASFLAT's graph (NB201 none/skip nodes rewired and nodes off input->output paths pruned, "
           "FBNet identity adjacency); full: every op node kept on the unsimplified graph (NB201 cell, FBNet layer "
           "chain) - every op the network executes stays visible, which matters for latency"),
