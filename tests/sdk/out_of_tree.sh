@@ -57,4 +57,40 @@ step "a host program built against the SDK loads and runs the example"
 run_logged cmake -S "$source_dir/tests/sdk/load_check" -B "$work/check" "${configure_args[@]}"
 run_logged cmake --build "$work/check" -j2
 LATPRED_PLUGIN_PATH=$work/plugin "$work/check/load_check" "$prefix/$plugin_dir_rel"
+step "the example plugin in a pipeline run by the installed CLI"
+data_dir=$source_dir/../shared/data
+if [ -d "$data_dir/help_latency" ]; then
+  cat >"$work/study.toml" <<TOML
+[study]
+name = "sdk_pipeline"
+seeds = [1]
+data_dir = "$data_dir"
+[task]
+name = "gpus"
+space = "nb201"
+train = ["1080ti_1", "2080ti_1"]
+test = ["titan_rtx_1"]
+[encoder]
+type = "ext_op_counts"
+[sampler]
+type = "random"
+[devicerep]
+type = "learned_embedding"
+[model]
+type = "mlp"
+[train]
+source_samples = 64
+epochs = 3
+[transfer]
+k = [10]
+epochs = 3
+TOML
+  run_logged env LATPRED_PLUGIN_PATH="$work/plugin" "$prefix/bin/latpred" --strict run "$work/study.toml" \
+    --output "$work/runs"
+  grep -q ",titan_rtx_1,10,1,spearman," "$work/runs/sdk_pipeline/results.csv" ||
+    { cat "$work/runs/sdk_pipeline/results.csv"; echo "FAILED: no spearman row from the pipeline" >&2; exit 1; }
+  grep ",spearman," "$work/runs/sdk_pipeline/results.csv"
+else
+  echo "shared data not found at $data_dir: pipeline step skipped"
+fi
 echo "out-of-tree SDK test passed"
