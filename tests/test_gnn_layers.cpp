@@ -3,6 +3,7 @@
 
 #include <ATen/ATen.h>
 
+#include "gnn_predictor.hpp"
 #include "graph_layers.hpp"
 
 using latpred::gnn::DenseGraphFlow;
@@ -68,4 +69,25 @@ TEST_CASE("dense graph flow sums gated predecessor messages plus a residual", "[
   const at::Tensor alone = layer.forward(h, at::zeros({1, 4, 4}), op);
   CHECK(at::allclose(out.select(1, 0), alone.select(1, 0)));
   CHECK_FALSE(at::allclose(out.select(1, 3), alone.select(1, 3)));
+}
+
+TEST_CASE("positional node embeddings let the predictor tell where an op sits", "[gnn]") {
+  // FBNet-like input: identity adjacency, so without positions the mean readout cannot see the order of the ops.
+  latpred::ModelInput a;
+  a.adj = at::eye(6).unsqueeze(0);
+  a.ops = at::tensor(std::vector<int64_t>{0, 1, 2, 3, 4, 0}, at::kLong).view({1, 6});
+  a.device = at::randn({1, 8});
+  latpred::ModelInput b = a;
+  b.ops = at::tensor(std::vector<int64_t>{0, 1, 3, 2, 4, 0}, at::kLong).view({1, 6});  // nodes 2 and 3 swapped
+  for (bool positional : {false, true}) {
+    latpred::gnn::PredictorOptions options;
+    options.layer.type = "dgf";
+    options.positional = positional;
+    at::manual_seed(3);
+    latpred::gnn::GnnPredictor model(options);
+    model.build(latpred::ModelShape{6, 5, 0, 8});
+    model.eval();
+    const bool same = at::allclose(model.forward(a), model.forward(b));
+    CHECK(same == !positional);
+  }
 }

@@ -20,7 +20,11 @@ Schema predictor_schema(const std::string& layer_type) {
       .real("dropout", 0.1, "dropout of the MLP head and the supplementary embedder", 0.0, 0.95)
       .choice("device_placement", "node", {"node", "head"},
               "where the device vector enters: concatenated to every node's op embedding (Op-HWEmb) or to the "
-              "graph readout before the head (HWEmb->MLP)");
+              "graph readout before the head (HWEmb->MLP)")
+      .flag("positional", false,
+            "add a learned embedding of each node's index to its initial features, so a node knows where it sits "
+            "(the reference starts every non-input node from the same vector; FBNet's layer position sets its "
+            "resolution and width)");
   if (layer_type != "dgf") {
     schema.flag("mask_non_edges", true,
                 "mask non-edges out of the attention softmax (false = the reference code, where non-edges enter "
@@ -45,6 +49,7 @@ PredictorOptions predictor_options(const Params& params, const std::string& laye
   o.head_dims = params.get_ints("head_dims");
   o.dropout = params.get_float("dropout");
   o.device_placement = params.get_string("device_placement");
+  if (params.has("positional")) o.positional = params.get_bool("positional");
   if (o.gnn_dims.empty()) throw ConfigError({}, "model.gnn_dims", "needs at least one graph layer");
   return o;
 }
@@ -84,6 +89,9 @@ void GnnPredictor::build(const ModelShape& shape) {
   if (node_level) output_device_emb_ = register_parameter("output_device_emb", at::randn({shape.device_dim}));
   input_node_emb_ = register_parameter("input_node_emb", at::randn({options_.node_dim}));
   other_node_emb_ = register_parameter("other_node_emb", at::zeros({options_.node_dim}));
+  if (options_.positional) {
+    position_emb_ = register_parameter("position_emb", at::randn({shape.num_nodes, options_.node_dim}) * 0.1);
+  }
   x_hidden_ = register_module("x_hidden", torch::nn::Linear(options_.node_dim, options_.hidden));
 
   int64_t in = options_.hidden;
@@ -144,8 +152,9 @@ at::Tensor GnnPredictor::forward(const ModelInput& input) {
   // Every arch starts from the same node features: compute them once (1 x V x hidden) and expand; the first
   // graph layers exploit the expansion (graph_layers.cpp, per_node).
   const int64_t nd = options_.node_dim;
-  const at::Tensor init =
+  at::Tensor init =
       at::cat({input_node_emb_.view({1, 1, nd}), other_node_emb_.view({1, 1, nd}).expand({1, v - 1, nd})}, 1);
+  if (position_emb_.defined()) init = init + position_emb_.unsqueeze(0);
   const at::Tensor x0 = x_hidden_->forward(init);
   const at::Tensor x = x0.expand({batch, v, x0.size(2)});
 

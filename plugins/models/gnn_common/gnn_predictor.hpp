@@ -27,6 +27,7 @@ struct PredictorOptions {
   std::vector<int64_t> head_dims{200, 200, 200};
   double dropout = 0.1;                   // head and supplementary embedder
   std::string device_placement = "node";  // node | head
+  bool positional = false;                // learned per-node-index embedding added to the initial features
 };
 
 // Schema shared by the dgf / gat / ensemble model plugins; `layer_type` fixes LayerOptions::type.
@@ -46,7 +47,7 @@ class GnnPredictor : public latpred::Model {
   ModelShape shape_;
   int64_t op_dim_ = 0;
   torch::nn::Embedding op_emb_{nullptr};
-  at::Tensor output_op_emb_, output_device_emb_, input_node_emb_, other_node_emb_;
+  at::Tensor output_op_emb_, output_device_emb_, input_node_emb_, other_node_emb_, position_emb_;
   torch::nn::Linear x_hidden_{nullptr};
   std::vector<std::shared_ptr<GraphLayer>> op_update_layers_, gnn_layers_;
   torch::nn::Sequential op_update_head_{nullptr}, op_update_embedder_{nullptr};
