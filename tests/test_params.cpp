@@ -125,6 +125,7 @@ TEST_CASE("Params getters and TOML literals", "[params]") {
                                           ParamValue(1.0 / 3.0),
                                           ParamValue(2e300),
                                           ParamValue(std::string("a \"quoted\"\\ line\nnext\ttab")),
+                                          ParamValue(std::string("bell\a del\x7f esc\x1b")),
                                           ParamValue(std::vector<int64_t>{}),
                                           ParamValue(std::vector<double>{0.1, 2.0}),
                                           ParamValue(std::vector<std::string>{"x", "y,z"})};

@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "toml_source.hpp"
+
 namespace latpred {
 
 std::string to_string(ParamType type) {
@@ -42,38 +44,6 @@ std::string float_literal(double value) {
   std::string out = buffer;
   if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
   return out;
-}
-
-std::string string_literal(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 template <class T, class Format>
@@ -127,12 +97,12 @@ std::string to_string(const ParamValue& value) {
     std::string operator()(bool v) const { return v ? "true" : "false"; }
     std::string operator()(int64_t v) const { return std::to_string(v); }
     std::string operator()(double v) const { return float_literal(v); }
-    std::string operator()(const std::string& v) const { return string_literal(v); }
+    std::string operator()(const std::string& v) const { return detail::toml_quoted(v); }
     std::string operator()(const std::vector<int64_t>& v) const {
       return list_literal(v, [](int64_t x) { return std::to_string(x); });
     }
     std::string operator()(const std::vector<double>& v) const { return list_literal(v, float_literal); }
-    std::string operator()(const std::vector<std::string>& v) const { return list_literal(v, string_literal); }
+    std::string operator()(const std::vector<std::string>& v) const { return list_literal(v, detail::toml_quoted); }
   };
   return std::visit(Visitor{}, value);
 }

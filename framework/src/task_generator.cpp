@@ -10,6 +10,7 @@
 
 #include "latpred/error.hpp"
 #include "latpred/metrics.hpp"
+#include "toml_source.hpp"
 
 namespace latpred {
 namespace {
@@ -87,41 +88,9 @@ std::string type_list(const Dataset& dataset, const std::vector<std::string>& de
   return join(types, ",");
 }
 
-std::string toml_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string toml_string_array(const std::vector<std::string>& items) {
   std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + toml_string(items[i]);
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + detail::toml_quoted(items[i]);
   return out + "]";
 }
 
@@ -198,9 +167,9 @@ std::string task_to_toml(const Task& task, const std::string& comment) {
     for (std::string line; std::getline(lines, line);) out << (line.empty() ? "#" : "# " + line) << "\n";
   }
   out << "[task]\n";
-  out << "name = " << toml_string(task.name) << "\n";
-  out << "space = " << toml_string(task.space) << "\n";
-  out << "description = " << toml_string(task.description) << "\n";
+  out << "name = " << detail::toml_quoted(task.name) << "\n";
+  out << "space = " << detail::toml_quoted(task.space) << "\n";
+  out << "description = " << detail::toml_quoted(task.description) << "\n";
   out << "train = " << toml_string_array(task.train) << "\n";
   out << "test = " << toml_string_array(task.test) << "\n";
   return out.str();

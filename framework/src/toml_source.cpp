@@ -1,5 +1,6 @@
 #include "toml_source.hpp"
 
+#include <cstdio>
 #include <sstream>
 
 #include "latpred/params.hpp"
@@ -65,6 +66,38 @@ std::string bare_message(const ConfigError& error) {
   if (!error.key().empty()) prefix += "'" + error.key() + "': ";
   const std::string what = error.what();
   return what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
+}
+
+std::string toml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace latpred::detail

@@ -34,6 +34,9 @@ std::string toml_type_name(const toml::node& node);
 // TOML literal text of a node: "dgf" (quoted), 1.5, [5, 10], { a = 1 }.
 std::string toml_literal(const toml::node& node);
 
+// A basic TOML string with every control character (and DEL) escaped: "a\"b".
+std::string toml_quoted(const std::string& text);
+
 // Like toml_literal, but strings without quotes (for CSV columns and log lines).
 std::string toml_plain(const toml::node& node);
 

@@ -3,9 +3,7 @@
 // concatenated with a learned per-device embedding.
 #include <ATen/ATen.h>
 #include <spdlog/spdlog.h>
-#include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/linear.h>
 
 #include <cmath>
 #include <set>
@@ -13,6 +11,7 @@
 #include "latpred/devicerep.hpp"
 #include "latpred/error.hpp"
 #include "latpred/metrics.hpp"
+#include "latpred/nn.hpp"
 #include "latpred/plugin.hpp"
 #include "reference_set.hpp"
 
@@ -71,14 +70,7 @@ class ReferenceLatency : public latpred::DeviceRep {
     spdlog::info("reference_latency: {} reference archs ({}); each target device needs these {} extra measurements",
                  archs_.size(), options_.reference, archs_.size());
 
-    torch::nn::Sequential mlp;
-    int64_t in = table.size(1);
-    for (int64_t width : options_.hidden_dims) {
-      mlp->push_back(torch::nn::Linear(in, width));
-      mlp->push_back(torch::nn::ReLU());
-      in = width;
-    }
-    mlp->push_back(torch::nn::Linear(in, options_.out_dim));
+    const auto mlp = latpred::make_mlp(table.size(1), options_.out_dim, {options_.hidden_dims});
     mlp_ = register_module("mlp", mlp);
     if (options_.combine_learned)
       learned_ = register_parameter("learned", at::randn({data.num_devices(), options_.learned_dim}));

@@ -1,10 +1,9 @@
 #include "gnn_predictor.hpp"
 
 #include <ATen/ATen.h>
-#include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/dropout.h>
 
 #include "latpred/error.hpp"
+#include "latpred/nn.hpp"
 
 namespace latpred::gnn {
 
@@ -59,15 +58,7 @@ GnnPredictor::GnnPredictor(PredictorOptions options) : options_(std::move(option
 namespace {
 
 torch::nn::Sequential mlp(int64_t in, const std::vector<int64_t>& hidden, int64_t out, double dropout) {
-  torch::nn::Sequential seq;
-  for (int64_t width : hidden) {
-    seq->push_back(torch::nn::Linear(in, width));
-    seq->push_back(torch::nn::ReLU());
-    if (dropout > 0) seq->push_back(torch::nn::Dropout(dropout));
-    in = width;
-  }
-  seq->push_back(torch::nn::Linear(in, out));
-  return seq;
+  return make_mlp(in, out, {hidden, /*batch_norm=*/false, dropout});
 }
 
 }  // namespace

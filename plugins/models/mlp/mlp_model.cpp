@@ -1,14 +1,11 @@
 // Model plugin "mlp": a plain MLP over the flat encoding (the reference FullyConnectedNN, NASFLAT_METHOD §3.8), so
 // encodings can be compared without a GNN. The device vector is optionally concatenated to the input.
 #include <ATen/ATen.h>
-#include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/linear.h>
 
 #include "latpred/error.hpp"
 #include "latpred/model.hpp"
+#include "latpred/nn.hpp"
 #include "latpred/plugin.hpp"
 
 namespace {
@@ -33,15 +30,7 @@ class MlpModel : public latpred::Model {
     use_device_ = options_.device_at_input && shape.device_dim > 0;
     int64_t in = shape.vec_dim + (use_device_ ? shape.device_dim : 0);
     // Linear -> BatchNorm1d -> ReLU between layers, a plain Linear to the score (FullyConnectedNN).
-    torch::nn::Sequential layers;
-    for (int64_t width : options_.hidden_dims) {
-      layers->push_back(torch::nn::Linear(in, width));
-      if (options_.batch_norm) layers->push_back(torch::nn::BatchNorm1d(width));
-      layers->push_back(torch::nn::ReLU());
-      if (options_.dropout > 0) layers->push_back(torch::nn::Dropout(options_.dropout));
-      in = width;
-    }
-    layers->push_back(torch::nn::Linear(in, 1));
+    const auto layers = latpred::make_mlp(in, 1, {options_.hidden_dims, options_.batch_norm, options_.dropout});
     layers_ = register_module("layers", layers);
   }
 
