@@ -6,6 +6,7 @@
 #include "data_test_support.hpp"
 #include "latpred/dataset.hpp"
 #include "latpred/error.hpp"
+#include "latpred/metrics.hpp"
 
 using latpred::DataError;
 using latpred::Dataset;
@@ -164,6 +165,64 @@ TEST_CASE("device classification and data directory resolution", "[dataset]") {
     CHECK(latpred::resolve_data_dir("") == std::filesystem::canonical(tmp));
     ::unsetenv("LATPRED_DATA");
   }
+}
+
+TEST_CASE("a data directory with only latpred's own table is loaded standalone", "[dataset]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("latpred_test_standalone_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "latpred");
+  std::ofstream(dir / "latpred" / "nb201_latency_ms.csv") << "nb201_index,ops,cpu_b1_t1,cpu_b8_t1\n"
+                                                             "0,0-0-0-0-0-0,1.5,9\n"
+                                                             "1,1-1-1-1-1-1,,12\n"
+                                                             "2,3-3-3-3-3-3,3.5,20\n";
+  const auto data = latpred::load_dataset(dir, "nb201");
+  CHECK(data->num_archs() == 3);
+  CHECK(data->device_names() == std::vector<std::string>{"cpu_b1_t1", "cpu_b8_t1"});
+  CHECK(data->device(0).source == "latpred");
+  CHECK(data->device(0).type == DeviceType::CPU);
+  CHECK_FALSE(data->measured(0, 1));
+  CHECK(data->arch_ops(2) == std::vector<int>{3, 3, 3, 3, 3, 3});
+  // Neither the HELP table nor latpred's: the error names the directory and both files.
+  CHECK_THROWS_WITH(latpred::load_dataset(dir, "fbnet"), Catch::Contains("help_fbnet_latency_ms.csv") &&
+                                                             Catch::Contains("latpred/fbnet_latency_ms.csv") &&
+                                                             Catch::Contains(dir.string()));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the built-in data (data/) loads on its own and is plausible", "[dataset]") {
+  const std::filesystem::path dir = std::filesystem::path(LATPRED_SOURCE_DIR) / "data";
+  const auto nb201 = latpred::load_dataset(dir, "nb201");
+  CHECK(nb201->num_archs() == 15625);
+  REQUIRE(nb201->num_devices() >= 3);
+  for (int d = 0; d < nb201->num_devices(); ++d) {
+    INFO(nb201->device(d).name);
+    CHECK(nb201->device(d).source == "latpred");
+    CHECK(nb201->measured_archs(d).size() >= 1000);
+  }
+  // The configurations are the same networks on the same CPU: more work per forward (4x the batch, 4x the pixels)
+  // is slower for nearly every arch, and the arch ranking of batch 1 and batch 4 largely agrees.
+  const int b1 = nb201->device_index("cpu_b1_t1");
+  const auto slower_fraction = [&](int heavier) {
+    int64_t slower = 0, both = 0;
+    for (int64_t a : nb201->measured_archs(heavier)) {
+      if (!nb201->measured(b1, a)) continue;
+      ++both;
+      const auto i = static_cast<std::size_t>(a);
+      if (nb201->latency_ms(heavier)[i] > nb201->latency_ms(b1)[i]) ++slower;
+    }
+    REQUIRE(both >= 100);
+    return static_cast<double>(slower) / static_cast<double>(both);
+  };
+  CHECK(slower_fraction(nb201->device_index("cpu_b4_t1")) > 0.95);
+  CHECK(slower_fraction(nb201->device_index("cpu_in64_b1_t1")) > 0.95);
+  const int b4 = nb201->device_index("cpu_b4_t1");
+  std::vector<double> lat1, lat4;
+  for (int64_t a : nb201->measured_archs(b1)) {
+    if (!nb201->measured(b4, a)) continue;
+    lat1.push_back(nb201->latency_ms(b1)[static_cast<std::size_t>(a)]);
+    lat4.push_back(nb201->latency_ms(b4)[static_cast<std::size_t>(a)]);
+  }
+  CHECK(latpred::spearman(lat1, lat4) > 0.6);
 }
 
 TEST_CASE("the shared NB201 and FBNet datasets", "[dataset][data]") {

@@ -96,34 +96,44 @@ int64_t Dataset::num_missing(int device) const {
 }
 
 std::shared_ptr<Dataset> load_dataset(const std::filesystem::path& data_dir, const std::string& space_name) {
+  namespace fs = std::filesystem;
   std::shared_ptr<const SearchSpace> space = make_search_space(space_name);
   struct Table {
     std::filesystem::path file;
     std::string source;
     bool required;
   };
+  // latpred's own measurements (the repository's built-in data/, or `latpred measure` output placed beside the
+  // shared tables). Without the HELP table it must list every architecture itself, as the built-in data does.
+  const fs::path own_table = data_dir / "latpred" / (space_name + "_latency_ms.csv");
+  const fs::path help_table = data_dir / "help_latency/csv" / ("help_" + space_name + "_latency_ms.csv");
+  const bool standalone = !fs::exists(help_table) && fs::exists(own_table);
   std::vector<Table> tables;
-  if (space_name == "nb201") {
-    tables.push_back({data_dir / "help_latency/csv/help_nb201_latency_ms.csv", "help", true});
-    tables.push_back({data_dir / "eagle_brpnas_latency/csv/eagle_nb201_latency_ms.csv", "eagle", false});
+  if (standalone) {
+    tables.push_back({own_table, "latpred", true});
   } else {
-    tables.push_back({data_dir / "help_latency/csv/help_fbnet_latency_ms.csv", "help", true});
+    tables.push_back({help_table, "help", true});
+    if (space_name == "nb201") {
+      tables.push_back({data_dir / "eagle_brpnas_latency/csv/eagle_nb201_latency_ms.csv", "eagle", false});
+    }
+    tables.push_back({own_table, "latpred", false});
   }
-  tables.push_back({data_dir / "latpred" / (space_name + "_latency_ms.csv"), "latpred", false});
 
   auto dataset = std::make_shared<Dataset>(space, std::vector<std::vector<int>>{});
   for (const Table& table : tables) {
-    if (!std::filesystem::exists(table.file)) {
+    if (!fs::exists(table.file)) {
       if (table.required) {
-        throw DataError(
-            table.file.string(), 0,
-            "latency table of the " + space_name + " space not found in data directory '" + data_dir.string() + "'");
+        throw DataError(table.file.string(), 0,
+                        "latency table of the " + space_name + " space not found in data directory '" +
+                            data_dir.string() + "' (nor latpred/" + own_table.filename().string() +
+                            ", which can replace it)");
       }
       if (table.source != "latpred") spdlog::warn("{}: not found; its devices are not loaded", table.file.string());
       continue;
     }
     read_latency_csv(table.file, table.source, *dataset);
   }
+  dataset->set_data_dir(data_dir);  // after the reads: the first one replaces the empty dataset
 
   std::string missing;
   for (int d = 0; d < dataset->num_devices(); ++d) {

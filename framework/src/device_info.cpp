@@ -71,6 +71,7 @@ DeviceInfo classify_device(const std::string& name, const std::string& source) {
       {"mobile_dsp", DeviceType::DSP},    {"gold_", DeviceType::CPU},       {"silver_", DeviceType::CPU},
       {"pixel", DeviceType::mCPU},        {"samsung_", DeviceType::mCPU},   {"essential_ph", DeviceType::mCPU},
       {"raspi", DeviceType::eCPU},        {"eyeriss", DeviceType::ASIC},    {"fpga", DeviceType::FPGA},
+      {"cpu_", DeviceType::CPU},  // latpred measure's default prefix: cpu_b<batch>_t<threads>
   };
   for (const auto& [prefix, type] : kPrefixes) {
     if (starts_with(name, prefix)) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "latpred/export.hpp"
@@ -35,6 +36,11 @@ class LATPRED_API Dataset {
   int64_t num_archs() const { return static_cast<int64_t>(arch_ops_.size()); }
   const std::vector<int>& arch_ops(int64_t arch) const { return arch_ops_.at(static_cast<std::size_t>(arch)); }
 
+  // The directory the data was loaded from (set by load_dataset; empty for a dataset built in memory), where
+  // encoders find their per-architecture files (e.g. zero-cost proxy tables).
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  void set_data_dir(std::filesystem::path dir) { data_dir_ = std::move(dir); }
+
   // Adds a device column (ms, NaN = missing). Throws Error on a duplicate name or a wrong length.
   void add_device(DeviceInfo info, std::vector<float> latency_ms);
 
@@ -55,6 +61,7 @@ class LATPRED_API Dataset {
  private:
   std::shared_ptr<const SearchSpace> space_;
   std::vector<std::vector<int>> arch_ops_;
+  std::filesystem::path data_dir_;
   std::vector<DeviceInfo> devices_;
   std::vector<std::vector<float>> latency_;
   std::vector<std::vector<float>> normalized_;
