@@ -30,24 +30,37 @@ mkdir -p bench/results
   echo "Evaluation: every measured architecture of the test device except the transfer samples (the paper: archs 0-127)."
   echo "Whole table: $((end - start)) s wall."
   echo
-  awk -F, -v dirs="${dirs[*]}" '
+  awk -F, -v csv="bench/results/paper_table.csv" '
     FNR == 1 && FILENAME ~ /paper_values/ { next }
     FILENAME ~ /paper_values/ { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++n] = $1; next }
     FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    $col["metric"] == "spearman" && $col["k"] == 20 {
-      key = $col["task"] "," $col["seed"]
+    ($col["metric"] == "spearman" || $col["metric"] == "spearman_first128") && $col["k"] == 20 {
+      key = $col["metric"] SUBSEP $col["task"] SUBSEP $col["seed"]
       sum[key] += $col["value"]; cnt[key]++
     }
+    # mean +- std over seeds of the per-seed mean over test devices; sets c (seeds), m, sd
+    function stats(metric, t,   key, p, v, s2) {
+      m = 0; s2 = 0; c = 0
+      for (key in sum) {
+        split(key, p, SUBSEP)
+        if (p[1] == metric && p[2] == t) { v = sum[key] / cnt[key]; m += v; s2 += v * v; c++ }
+      }
+      if (c == 0) return
+      m /= c; sd = sqrt(s2 / c - m * m > 0 ? s2 / c - m * m : 0)
+    }
     END {
-      print "| task | ours k=20 | HELP | MultiPredict | NASFLAT (paper, first 128 archs) | ours / best published |"
-      print "|---|---|---|---|---|---|"
+      print "| task | ours k=20 | ours k=20, first 128 archs (reference evaluation) | HELP | MultiPredict | NASFLAT (paper, first 128 archs) | ours / best published |"
+      print "|---|---|---|---|---|---|---|"
+      print "task,seeds,spearman_mean,spearman_std,first128_mean,first128_std,help,multipredict,nasflat,ratio_to_best" > csv
       for (j = 1; j <= n; j++) {
-        t = order[j]; m = 0; s2 = 0; c = 0
-        for (key in sum) { split(key, p, ","); if (p[1] == t) { v = sum[key] / cnt[key]; m += v; s2 += v * v; c++ } }
-        if (c == 0) { printf "| %s | (not run) | %s | %s | %s | |\n", t, help[t], mp[t], nf[t]; continue }
-        m /= c; sd = sqrt(s2 / c - m * m > 0 ? s2 / c - m * m : 0)
+        t = order[j]
+        stats("spearman_first128", t); r_m = m; r_sd = sd; r_c = c
+        stats("spearman", t)
+        if (c == 0) { printf "| %s | (not run) | | %s | %s | %s | |\n", t, help[t], mp[t], nf[t]; continue }
         best = help[t]; if (mp[t] > best) best = mp[t]; if (nf[t] > best) best = nf[t]
-        printf "| %s | %.3f ± %.3f (%d seeds) | %s | %s | %s | %.3f |\n", t, m, sd, c, help[t], mp[t], nf[t], m / best
+        ref = r_c ? sprintf("%.3f ± %.3f", r_m, r_sd) : "(not recorded)"
+        printf "| %s | %.3f ± %.3f (%d seeds) | %s | %s | %s | %s | %.3f |\n", t, m, sd, c, ref, help[t], mp[t], nf[t], m / best
+        printf "%s,%d,%.4f,%.4f,%s,%s,%s,%s,%s,%.4f\n", t, c, m, sd, r_c ? sprintf("%.4f", r_m) : "", r_c ? sprintf("%.4f", r_sd) : "", help[t], mp[t], nf[t], m / best > csv
       }
     }' bench/paper_values.csv $(for d in "${dirs[@]}"; do echo "$d/results.csv"; done)
   echo

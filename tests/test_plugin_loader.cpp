@@ -91,7 +91,8 @@ TEST_CASE("plugin loader: a good plugin registers tagged components", "[plugin]"
   CHECK(spec.file == file.string());
   auto sampler = host.registry().create<latpred::Sampler>("fixture_good", latpred::default_params(spec.schema));
   CHECK(sampler->select(first_of({4, 5, 6}, 2)) == std::vector<int64_t>{4, 5});
-  CHECK(latpred::inspect_plugin_symbols(file) == std::vector<std::string>{"latpred_plugin_abi_1"});
+  CHECK(latpred::inspect_plugin_symbols(file) ==
+        std::vector<std::string>{latpred::kPluginAliasPrefix + std::to_string(latpred::kAbiVersion)});
 }
 
 TEST_CASE("plugin loader: every failing stage is reported with file and reason", "[plugin]") {
@@ -145,7 +146,8 @@ TEST_CASE("plugin loader: every failing stage is reported with file and reason",
   SECTION("entry point: a null alias") {
     const auto error = single_error("null_entry.so");
     CHECK(error.stage == LoadStage::EntryPoint);
-    CHECK(error.message == "entry point latpred_plugin_abi_1 is null");
+    CHECK(error.message == "entry point " + std::string(latpred::kPluginAliasPrefix) +
+                               std::to_string(latpred::kAbiVersion) + " is null");
   }
   SECTION("handshake: another LibTorch version") {
     const auto error = single_error("wrong_torch.so");

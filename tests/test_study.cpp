@@ -44,7 +44,7 @@ TEST_CASE("studies resolve every component and report config errors with positio
     CHECK(config.model.params.get_int("hidden") == 32);
     CHECK(config.model.params.get_string("activation") == "relu");
     CHECK(config.encoder.params.get_int("dim") == 8);
-    CHECK_FALSE(config.supplementary.has_value());
+    CHECK(config.supplementary.empty());
     CHECK(config.train.get_int("epochs") == 50);
     CHECK(config.transfer.get_ints("k") == std::vector<int64_t>{5});
     CHECK(study.runs[0].config.seed == 1);
@@ -313,5 +313,6 @@ values = [[5], [10, 20]]
     CHECK(runs[i].swept[0].key == "model.type");
     CHECK(runs[i].swept[1].value == study.runs[i].swept[1].value);
   }
-  CHECK(runs[3].config.supplementary->params.get_int("dim") == 4);
+  REQUIRE(runs[3].config.supplementary.size() == 1);
+  CHECK(runs[3].config.supplementary[0].params.get_int("dim") == 4);
 }

@@ -60,16 +60,27 @@ std::vector<int64_t> measured_on_all(const Dataset& data, const std::vector<int>
 ArchFeatures encode_all(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
   auto encoder = registry.create<Encoder>(config.encoder.type, config.encoder.params);
   ArchFeatures features = encoder->encode(data);
-  if (config.supplementary) {
-    auto extra = registry.create<Encoder>(config.supplementary->type, config.supplementary->params);
-    const ArchFeatures more = extra->encode(data);
-    if (!more.vec.defined()) {
-      throw ConfigError({}, "supplementary.type",
-                        "encoder '" + config.supplementary->type + "' produces no flat vector to concatenate");
-    }
+  for (std::size_t i = 0; i < config.supplementary.size(); ++i) {
+    const ComponentConfig& supplementary = config.supplementary[i];
+    const ArchFeatures more = registry.create<Encoder>(supplementary.type, supplementary.params)->encode(data);
+    const std::string key =
+        config.supplementary.size() > 1 ? "supplementary[" + std::to_string(i) + "].type" : "supplementary.type";
+    if (!more.vec.defined())
+      throw ConfigError({}, key, "encoder '" + supplementary.type + "' produces no flat vector to concatenate");
+    if (more.vec.size(0) != data.num_archs())
+      throw ConfigError({}, key,
+                        "encoder '" + supplementary.type + "' produced " + std::to_string(more.vec.size(0)) +
+                            " rows for " + std::to_string(data.num_archs()) + " architectures");
     features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
   }
   return features;
+}
+
+// The features of [sampler_features] (empty when the study has none).
+ArchFeatures encode_sampler_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
+  if (!config.sampler_features) return {};
+  auto encoder = registry.create<Encoder>(config.sampler_features->type, config.sampler_features->params);
+  return encoder->encode(data);
 }
 
 std::vector<int64_t> evaluation_archs(const std::string& eval_set, const std::vector<int64_t>& measured,
@@ -92,6 +103,19 @@ struct Scores {
   std::map<std::string, double> metrics;
   Prediction prediction;
 };
+
+// Spearman on the measured archs among indices 0-127, transfer samples included: the reference code's evaluation,
+// reported beside the main metrics so one run shows how much it inflates or deflates them.
+double reference_spearman(Predictor& predictor, const Dataset& data, int device) {
+  std::vector<int64_t> first128;
+  for (int64_t a = 0; a < std::min<int64_t>(128, data.num_archs()); ++a)
+    if (data.measured(device, a)) first128.push_back(a);
+  if (first128.size() < 2) return std::nan("");
+  const std::vector<float> pred = predictor.predict(first128, device);
+  std::vector<double> truth;
+  for (int64_t a : first128) truth.push_back(data.normalized(device)[a]);
+  return spearman({pred.begin(), pred.end()}, truth);
+}
 
 Scores score_device(Predictor& predictor, const Dataset& data, int device, const std::vector<int64_t>& eval_archs,
                     const std::vector<int64_t>& transfer_archs) {
@@ -117,6 +141,7 @@ Scores score_device(Predictor& predictor, const Dataset& data, int device, const
   out.metrics["within5"] = within_fraction(predicted_ms, truth_ms, 0.05);
   out.metrics["within10"] = within_fraction(predicted_ms, truth_ms, 0.10);
   out.metrics["top50_recall"] = topk_recall(score, truth_ms, std::min<int64_t>(50, score.size()));
+  out.metrics["spearman_first128"] = reference_spearman(predictor, data, device);
   out.prediction.archs = eval_archs;
   out.prediction.score = pred;
   out.prediction.predicted_ms.assign(predicted_ms.begin(), predicted_ms.end());
@@ -138,6 +163,10 @@ FitOptions fit_options(const Params& p) {
 
 }  // namespace
 
+ArchFeatures encode_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
+  return encode_all(config, registry, data);
+}
+
 ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry, Workspace& workspace,
                                 const ProgressFn& progress) {
   const auto start = Clock::now();
@@ -149,6 +178,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const std::vector<int> test_devices = device_indices(data, task.test);
 
   const ArchFeatures features = encode_all(config, registry, data);
+  const ArchFeatures sampler_features = encode_sampler_features(config, registry, data);
+  // What both samplers read: [sampler_features] when given, else the predictor's own features.
+  const ArchFeatures* sample_on = config.sampler_features ? &sampler_features : &features;
   auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
   devicerep->prepare(DeviceContext{&data, train_devices, test_devices, config.data_dir});
   auto model = registry.create<Model>(config.model.type, config.model.params);
@@ -172,9 +204,13 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   if (source_samples > 0) {
     const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
     auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
-    SampleRequest request{&data,       &features,
-                          source_pool, std::min<int64_t>(source_samples, source_pool.size()),
-                          -1,          derive_seed(config.seed, "source")};
+    const SampleRequest request{&data,
+                                sample_on,
+                                source_pool,
+                                std::min<int64_t>(source_samples, source_pool.size()),
+                                -1,
+                                derive_seed(config.seed, "source"),
+                                config.data_dir};
     for (int64_t arch : source_sampler->select(request))
       for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
   }
@@ -222,7 +258,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     for (int64_t k : ks) {
       const auto transfer_start = Clock::now();
       if (reset) predictor.restore(pretrained);
-      SampleRequest request{&data, &features, measured, k, target, derive_seed(config.seed, "transfer", name, k)};
+      const SampleRequest request{
+          &data, sample_on, measured, k, target, derive_seed(config.seed, "transfer", name, k), config.data_dir};
       const std::vector<int64_t> transfer_archs = sampler->select(request);
       predictor.devicerep().begin_transfer(TransferContext{&data, target, train_devices, transfer_archs});
       std::vector<Example> examples;

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "latpred/nas.hpp"
 #include "latpred/study.hpp"
 #include "latpred/task.hpp"
 #include "study_internal.hpp"
@@ -123,11 +124,12 @@ std::vector<Axis> parse_sweep(const toml::table& root, Study& study) {
     axis.key = read_string(*table, path, "key", "", file);
     if (axis.key.empty()) throw ConfigError(axis.pos, path + ".key", "missing the dotted key to sweep");
     const std::string head = axis.key.substr(0, axis.key.find('.'));
-    if (head == "study" || head == "sweep" || std::find(tables.begin(), tables.end(), head) == tables.end())
+    if (head == "study" || head == "sweep" || head == "nas" ||
+        std::find(tables.begin(), tables.end(), head) == tables.end())
       throw ConfigError(source_pos(*table->get("key"), file), path + ".key",
                         "cannot sweep '" + axis.key + "'. " + did_you_mean(head, tables) +
                             "A swept key starts with one of: task, encoder, supplementary, sampler, source_sampler, "
-                            "devicerep, model, train, transfer");
+                            "sampler_features, devicerep, model, train, transfer");
     if (!seen.insert(axis.key).second)
       throw ConfigError(source_pos(*table->get("key"), file), path + ".key", "'" + axis.key + "' is swept twice");
     const toml::node* values = table->get("values");
@@ -239,6 +241,8 @@ Study load_study(const fs::path& file, const Registry& registry, const StudyOpti
           "unknown top-level table. " + did_you_mean(name, valid) + "Valid tables: " + join(valid) + ", and include");
   }
   parse_header(base.root, study, options);
+  const toml::table* nas = optional_table(base.root, "nas", file_name);
+  study.nas = resolve_params(nas_schema(), nas ? *nas : toml::table{}, "nas", file_name, {});
   const std::vector<Axis> axes = parse_sweep(base.root, study);
   for (const auto& text : options.overrides) {
     const std::string key = parse_override(text).key;

@@ -31,6 +31,7 @@ struct ComponentSlot {
   const char* table;
   const char* kind;
   bool required;
+  bool repeatable = false;  // may also be an array of tables ([[supplementary]]), one component per entry
 };
 const std::vector<ComponentSlot>& component_slots();
 const std::vector<std::string>& top_level_tables();
@@ -43,7 +44,15 @@ struct ResolveContext {
 
 // Resolves every config table of a merged study document (the seed is left at its default).
 ExperimentConfig resolve_experiment(const toml::table& root, const Registry& registry, const ResolveContext& context);
-// Stores a resolved component in the ExperimentConfig field named by its slot ("model", ...).
+// The tables of `slot` in `parent` with their dotted paths: none, the [slot] table ("supplementary"), or for a
+// repeatable slot every entry of [[slot]] ("supplementary[1]"). Anything else is a ConfigError at the node.
+struct SlotTable {
+  std::string path;
+  const toml::table* table;
+};
+std::vector<SlotTable> slot_tables(const toml::table& parent, const ComponentSlot& slot, const std::string& file);
+// Stores a resolved component in the ExperimentConfig field named by its slot ("model", ...); a repeatable slot
+// appends.
 void assign_component(ExperimentConfig& config, const std::string& slot, ComponentConfig component);
 ComponentConfig resolve_component(const toml::table& table, const std::string& path, const std::string& kind,
                                   const Registry& registry, const ResolveContext& context);

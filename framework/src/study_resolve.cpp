@@ -9,17 +9,21 @@ namespace latpred::detail {
 
 const std::vector<ComponentSlot>& component_slots() {
   static const std::vector<ComponentSlot> slots = {
-      {"encoder", kind::kEncoder, true},     {"supplementary", kind::kEncoder, false},
-      {"sampler", kind::kSampler, true},     {"source_sampler", kind::kSampler, false},
-      {"devicerep", kind::kDeviceRep, true}, {"model", kind::kModel, true},
+      {"encoder", kind::kEncoder, true},
+      {"supplementary", kind::kEncoder, false, true},
+      {"sampler", kind::kSampler, true},
+      {"source_sampler", kind::kSampler, false},
+      {"sampler_features", kind::kEncoder, false},
+      {"devicerep", kind::kDeviceRep, true},
+      {"model", kind::kModel, true},
   };
   return slots;
 }
 
 const std::vector<std::string>& top_level_tables() {
-  static const std::vector<std::string> names = {"study",   "task",           "encoder",   "supplementary",
-                                                 "sampler", "source_sampler", "devicerep", "model",
-                                                 "train",   "transfer",       "sweep"};
+  static const std::vector<std::string> names = {
+      "study", "task",  "encoder",  "supplementary", "sampler", "source_sampler", "sampler_features", "devicerep",
+      "model", "train", "transfer", "sweep",         "nas"};
   return names;
 }
 
@@ -43,6 +47,30 @@ const toml::table* table_at(const toml::table& root, const std::string& name, co
 }
 
 }  // namespace
+
+std::vector<SlotTable> slot_tables(const toml::table& parent, const ComponentSlot& slot, const std::string& file) {
+  const toml::node* node = parent.get(slot.table);
+  if (!node) return {};
+  if (node->is_table()) return {{slot.table, node->as_table()}};
+  const std::string expected =
+      slot.repeatable ? "a table ([" + std::string(slot.table) + "]) or an array of tables ([[" + slot.table + "]])"
+                      : "a table ([" + std::string(slot.table) + "])";
+  const toml::array* array = node->as_array();
+  if (!slot.repeatable || !array)
+    throw ConfigError(source_pos(*node, file), slot.table,
+                      "expected " + expected + ", got " + toml_type_name(*node) + " " + toml_literal(*node));
+  std::vector<SlotTable> out;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& entry = *array->get(i);
+    const std::string path = std::string(slot.table) + "[" + std::to_string(i) + "]";
+    if (!entry.is_table())
+      throw ConfigError(
+          source_pos(entry, file), path,
+          "expected " + expected + "; this entry is " + toml_type_name(entry) + " " + toml_literal(entry));
+    out.push_back({path, entry.as_table()});
+  }
+  return out;
+}
 
 ComponentConfig resolve_component(const toml::table& table, const std::string& path, const std::string& kind,
                                   const Registry& registry, const ResolveContext& context) {
@@ -69,9 +97,10 @@ ComponentConfig resolve_component(const toml::table& table, const std::string& p
 
 void assign_component(ExperimentConfig& config, const std::string& slot, ComponentConfig component) {
   if (slot == "encoder") config.encoder = std::move(component);
-  if (slot == "supplementary") config.supplementary = std::move(component);
+  if (slot == "supplementary") config.supplementary.push_back(std::move(component));
   if (slot == "sampler") config.sampler = std::move(component);
   if (slot == "source_sampler") config.source_sampler = std::move(component);
+  if (slot == "sampler_features") config.sampler_features = std::move(component);
   if (slot == "devicerep") config.devicerep = std::move(component);
   if (slot == "model") config.model = std::move(component);
 }
@@ -83,15 +112,13 @@ ExperimentConfig resolve_experiment(const toml::table& root, const Registry& reg
   config.task = parse_task(*task, context.file, context.tasks_dir);
 
   for (const auto& slot : component_slots()) {
-    const toml::table* table = table_at(root, slot.table, context);
-    if (!table) {
-      if (slot.required)
-        throw ConfigError({context.file}, slot.table,
-                          std::string("missing [") + slot.table + "] table with a type. " +
-                              available_types(registry, slot.kind, context));
-      continue;
-    }
-    assign_component(config, slot.table, resolve_component(*table, slot.table, slot.kind, registry, context));
+    const std::vector<SlotTable> tables = slot_tables(root, slot, context.file);
+    if (tables.empty() && slot.required)
+      throw ConfigError({context.file}, slot.table,
+                        std::string("missing [") + slot.table + "] table with a type. " +
+                            available_types(registry, slot.kind, context));
+    for (const SlotTable& entry : tables)
+      assign_component(config, slot.table, resolve_component(*entry.table, entry.path, slot.kind, registry, context));
   }
 
   const toml::table empty;

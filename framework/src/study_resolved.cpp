@@ -13,8 +13,12 @@ void write_params(std::ostringstream& out, const Params& params) {
   for (const auto& [name, value] : params.values()) out << name << " = " << to_string(value) << "\n";
 }
 
-void write_component(std::ostringstream& out, const std::string& header, const ComponentConfig& component) {
-  out << "\n[" << header << "]\ntype = " << to_string(ParamValue(component.type)) << "\n";
+// `array_entry` writes [[header]]: one of several components of a repeatable slot.
+void write_component(std::ostringstream& out, const std::string& header, const ComponentConfig& component,
+                     bool array_entry = false) {
+  const char* open = array_entry ? "[[" : "[";
+  const char* close = array_entry ? "]]" : "]";
+  out << "\n" << open << header << close << "\ntype = " << to_string(ParamValue(component.type)) << "\n";
   write_params(out, component.params);
 }
 
@@ -26,9 +30,12 @@ void write_config(std::ostringstream& out, const ExperimentConfig& config, const
       << "train = " << to_string(ParamValue(config.task.train)) << "\n"
       << "test = " << to_string(ParamValue(config.task.test)) << "\n";
   write_component(out, prefix + "encoder", config.encoder);
-  if (config.supplementary) write_component(out, prefix + "supplementary", *config.supplementary);
+  // A single supplementary encoder keeps the [supplementary] form, so its run keys do not change.
+  for (const auto& extra : config.supplementary)
+    write_component(out, prefix + "supplementary", extra, config.supplementary.size() > 1);
   write_component(out, prefix + "sampler", config.sampler);
   if (config.source_sampler) write_component(out, prefix + "source_sampler", *config.source_sampler);
+  if (config.sampler_features) write_component(out, prefix + "sampler_features", *config.sampler_features);
   write_component(out, prefix + "devicerep", config.devicerep);
   write_component(out, prefix + "model", config.model);
   out << "\n[" << prefix << "train]\n";
@@ -120,13 +127,12 @@ std::vector<StudyRun> load_resolved_runs(const std::filesystem::path& file, cons
     config.task.train = strings_at(*task, "train", name);
     config.task.test = strings_at(*task, "test", name);
     for (const auto& slot : detail::component_slots()) {
-      const toml::table* component = table->get_as<toml::table>(slot.table);
-      if (!component) {
-        if (slot.required) throw ConfigError(detail::source_pos(*table, name), slot.table, "missing in [[run]]");
-        continue;
-      }
-      detail::assign_component(config, slot.table,
-                               detail::resolve_component(*component, slot.table, slot.kind, registry, context));
+      const auto components = detail::slot_tables(*table, slot, name);
+      if (components.empty() && slot.required)
+        throw ConfigError(detail::source_pos(*table, name), slot.table, "missing in [[run]]");
+      for (const auto& entry : components)
+        detail::assign_component(config, slot.table,
+                                 detail::resolve_component(*entry.table, entry.path, slot.kind, registry, context));
     }
     const toml::table empty;
     const auto* train = table->get_as<toml::table>("train");

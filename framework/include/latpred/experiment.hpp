@@ -27,9 +27,13 @@ struct ExperimentConfig {
   std::string data_dir;  // resolved with resolve_data_dir
   Task task;
   ComponentConfig encoder;
-  std::optional<ComponentConfig> supplementary;   // extra encoder whose .vec is concatenated at the readout
+  // Extra encoders ([supplementary] or [[supplementary]]) whose .vec are concatenated, in order, at the readout.
+  std::vector<ComponentConfig> supplementary;
   ComponentConfig sampler;                        // transfer samples
   std::optional<ComponentConfig> source_sampler;  // source samples (default: random)
+  // Encoder whose features both samplers read (default: the study's own features), e.g. sampling on op counts or
+  // CATE while the predictor reads the graph.
+  std::optional<ComponentConfig> sampler_features;
   ComponentConfig devicerep;
   ComponentConfig model;
   Params train;     // train_schema()
@@ -79,6 +83,11 @@ class LATPRED_API Workspace {
  private:
   std::map<std::string, std::shared_ptr<const Dataset>> datasets_;
 };
+
+struct ArchFeatures;  // latpred/encoder.hpp
+// The predictor's inputs for `data`: the encoder's features with the .vec of every supplementary encoder
+// concatenated in order (ConfigError when one produces no flat vector).
+LATPRED_API ArchFeatures encode_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data);
 
 LATPRED_API ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry,
                                             Workspace& workspace, const ProgressFn& progress = {});

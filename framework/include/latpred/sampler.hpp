@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "latpred/component.hpp"
@@ -12,11 +13,12 @@ namespace latpred {
 
 struct SampleRequest {
   const Dataset* data = nullptr;
-  const ArchFeatures* features = nullptr;  // of the study's encoder (samplers on embeddings read .vec)
+  const ArchFeatures* features = nullptr;  // of [sampler_features], else the study's encoder (.vec may be undefined)
   std::vector<int64_t> candidates;         // eligible archs (measured on the device), ascending
   int64_t k = 0;
-  int device = -1;    // the device the samples are for (oracle samplers may read its latency); -1 = none
-  uint64_t seed = 0;  // every sampler is deterministic given the seed
+  int device = -1;            // the device the samples are for (oracle samplers may read its latency); -1 = none
+  uint64_t seed = 0;          // every sampler is deterministic given the seed
+  std::string data_dir = {};  // the study's data directory, for samplers that read side tables (e.g. accuracies)
 };
 
 class LATPRED_API Sampler : public Component {

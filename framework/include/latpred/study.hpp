@@ -7,7 +7,9 @@
 //   [study]  name, seeds = [1, 2], output = "runs", data_dir, description
 //   [task]   see task.hpp
 //   [encoder] [supplementary] [sampler] [source_sampler] [devicerep] [model]   # type = "..." + that type's params
+//   [sampler_features]                  # optional encoder (type + params) whose features the samplers read
 //   [train] [transfer]                  # train_schema() / transfer_schema()
+//   [nas]                               # nas_schema(): read by `latpred nas` only, not part of a run key
 //   [sweep]  mode = "grid" | "zip"
 //   [[sweep.axes]] key = "model.type", values = ["dgf", "gat"], params = { gat = { heads = 4 } }
 //
@@ -56,6 +58,7 @@ struct Study {
   std::vector<int64_t> seeds;
   std::string sweep_mode;               // "grid" or "zip"
   std::vector<std::string> swept_keys;  // axis keys, in order
+  Params nas;                           // [nas] resolved against nas_schema() (defaults when absent)
   std::vector<StudyRun> runs;           // sweep points (first axis outermost) x seeds (innermost)
 
   std::filesystem::path run_dir() const { return output / name; }
