@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   latpred::cli::add_plugins_command(app, ctx);
   latpred::cli::add_tasks_command(app, ctx);
   latpred::cli::add_measure_commands(app, ctx);
+  latpred::cli::add_nas_command(app, ctx);
 
   try {
     app.parse(argc, argv);
