@@ -3,7 +3,6 @@
 #include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +18,7 @@
 #include "latpred/metrics.hpp"
 #include "latpred/networks.hpp"
 #include "latpred/study.hpp"
+#include "log_capture.hpp"
 #include "study_test_support.hpp"
 #include "support.hpp"
 
@@ -90,17 +90,7 @@ bool same(const at::Tensor& a, const at::Tensor& b) {
   return a.defined() == b.defined() && (!a.defined() || at::equal(a, b));
 }
 
-// Captures what is logged while alive.
-struct LogCapture {
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
-  LogCapture() { spdlog::default_logger()->sinks().push_back(sink); }
-  ~LogCapture() { spdlog::default_logger()->sinks().pop_back(); }
-  std::string text() const {
-    std::string all;
-    for (const auto& line : sink->last_formatted()) all += line;
-    return all;
-  }
-};
+using latpred_test::LogCapture;
 
 template <typename Fn>
 std::string error_of(Fn&& fn) {

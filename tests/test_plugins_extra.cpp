@@ -2,7 +2,6 @@
 #include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -14,6 +13,7 @@
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/model.hpp"
+#include "log_capture.hpp"
 #include "support.hpp"
 
 namespace {
@@ -29,17 +29,7 @@ std::vector<float> row(const at::Tensor& matrix, int64_t i) {
   return {r.data_ptr<float>(), r.data_ptr<float>() + r.numel()};
 }
 
-// Captures warnings logged while alive.
-struct LogCapture {
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
-  LogCapture() { spdlog::default_logger()->sinks().push_back(sink); }
-  ~LogCapture() { spdlog::default_logger()->sinks().pop_back(); }
-  std::string text() const {
-    std::string all;
-    for (const auto& line : sink->last_formatted()) all += line;
-    return all;
-  }
-};
+using latpred_test::LogCapture;
 
 at::Tensor reference_table(latpred::DeviceRep& rep) { return *rep.named_buffers().find("reference_latencies"); }
 
