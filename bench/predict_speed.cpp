@@ -1,6 +1,6 @@
 // Prints how long predicting every architecture of a space on one device takes, per model type
 // (goal: all 15625 NB201 archs in under 0.5 s on one core).
-// Usage: bench_predict [data_dir] [space] [repeats]
+// Usage: bench_predict [data_dir] [space] [repeats] [chunk]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   const std::string data_dir = latpred::resolve_data_dir(argc > 1 ? argv[1] : "").string();
   const std::string space = argc > 2 ? argv[2] : "nb201";
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
-  const int64_t chunk = argc > 4 ? std::atoll(argv[4]) : 4096;
+  const int64_t chunk = argc > 4 ? std::atoll(argv[4]) : 256;  // Predictor::predict's default
   latpred::PluginHost host;
   latpred::PluginSearchOptions options;
   options.cli_paths = {LATPRED_BUILD_PLUGIN_DIR};
