@@ -7,22 +7,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "latpred/csv.hpp"
 #include "latpred/error.hpp"
 
 namespace latpred {
 namespace {
 
 const char* const kRelativeFile = "natsbench_tss_accuracy/nats_bench.csv";
-
-std::vector<std::string> split_commas(const std::string& line) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
-    out.push_back(line.substr(start, comma - start));
-  out.push_back(line.substr(start));
-  if (!out.empty() && !out.back().empty() && out.back().back() == '\r') out.back().pop_back();
-  return out;
-}
 
 // Column name of a metric and split in the NATS-Bench export, e.g. CIFAR10TestAccuracy200Epochs.
 std::string column_name(const std::string& metric, const std::string& split) {
@@ -62,7 +53,7 @@ AccuracyTable load_nb201_accuracy(const std::filesystem::path& data_dir, const D
   if (!in) throw DataError(file, 0, "cannot open the NB201 accuracy table (file missing or unreadable)");
   std::string line;
   if (!std::getline(in, line)) throw DataError(file, 1, "empty file, expected a header line");
-  const std::vector<std::string> header = split_commas(line);
+  const std::vector<std::string> header = split_fields(line);
   const std::size_t arch_col = column_index(header, "ArchitectureString", file, "the NB201 arch strings");
   const std::size_t acc_col =
       column_index(header, column_name(metric, split), file, metric + " " + split + " accuracy");
@@ -71,7 +62,7 @@ AccuracyTable load_nb201_accuracy(const std::filesystem::path& data_dir, const D
   std::map<std::vector<int>, double> by_ops;
   for (int line_no = 2; std::getline(in, line); ++line_no) {
     if (line.empty() || line == "\r") continue;
-    const std::vector<std::string> fields = split_commas(line);
+    const std::vector<std::string> fields = split_fields(line);
     if (fields.size() != header.size())
       throw DataError(file, line_no,
                       std::to_string(fields.size()) + " fields, expected " + std::to_string(header.size()));

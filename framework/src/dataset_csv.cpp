@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "latpred/dataset.hpp"
+#include "latpred/csv.hpp"
 #include "latpred/error.hpp"
 
 namespace latpred {
@@ -35,21 +36,6 @@ std::string read_file(const std::filesystem::path& file) {
     throw DataError(file.string(), 0, "cannot read latency table");
   }
   return text;
-}
-
-// Splits `line` at commas into `fields` (views into line).
-void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
-  fields.clear();
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    if (comma == std::string_view::npos) {
-      fields.push_back(line.substr(start));
-      return;
-    }
-    fields.push_back(line.substr(start, comma - start));
-    start = comma + 1;
-  }
 }
 
 class CsvCursor {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "latpred/csv.hpp"
 #include "latpred/error.hpp"
 
 namespace latpred_zcp {
@@ -20,15 +21,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::string joined_ops(const std::vector<int>& ops, char sep) {
   std::string out;
   for (std::size_t i = 0; i < ops.size(); ++i) out += (i ? std::string(1, sep) : "") + std::to_string(ops[i]);
-  return out;
-}
-
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t at; (at = line.find(sep, start)) != std::string::npos; start = at + 1)
-    out.push_back(line.substr(start, at - start));
-  out.push_back(line.substr(start));
   return out;
 }
 
@@ -105,7 +97,7 @@ RawProxies read_zcp_csv(const std::filesystem::path& file, const latpred::Datase
   std::string line;
   std::getline(in, line);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const std::vector<std::string> header = split(line, ',');
+  const std::vector<std::string> header = latpred::split_fields(line);
   const std::string index_column = data.space().name() + "_index";
   if (header.size() < 2 || header[0] != index_column || header[1] != "ops")
     throw DataError(name, 1,
@@ -130,7 +122,7 @@ RawProxies read_zcp_csv(const std::filesystem::path& file, const latpred::Datase
   for (int line_no = 2; std::getline(in, line); ++line_no) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    const std::vector<std::string> fields = split(line, ',');
+    const std::vector<std::string> fields = latpred::split_fields(line);
     if (fields.size() != header.size())
       throw DataError(name, line_no,
                       "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(fields.size()));
