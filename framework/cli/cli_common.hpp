@@ -37,6 +37,7 @@ void add_tasks_command(CLI::App& app, CliContext& ctx);
 void add_tasks_generator_commands(CLI::App& tasks, CliContext& ctx);
 void add_measure_commands(CLI::App& app, CliContext& ctx);  // measure and zcp
 void add_nas_command(CLI::App& app, CliContext& ctx);
+void add_report_command(CLI::App& app, CliContext& ctx);
 
 // Logs to stderr (stdout stays clean for `plan` output); -v = debug, -q = warnings only.
 void setup_logging(const GlobalOptions& global);

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   latpred::cli::add_tasks_command(app, ctx);
   latpred::cli::add_measure_commands(app, ctx);
   latpred::cli::add_nas_command(app, ctx);
+  latpred::cli::add_report_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -2,13 +2,11 @@
 #include "nas_report.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <numeric>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "latpred/error.hpp"
 
@@ -103,56 +101,6 @@ std::vector<ParetoPoint> reference_points(const std::string& device) {
       out.push_back({device, method, ms, acc, -1, method == "HELP" ? "S=20, NASFLAT_METHOD 6.2" : "S=900"});
   }
   return out;
-}
-
-void write_pareto(const std::filesystem::path& dir, const std::vector<ParetoPoint>& points, const std::string& metric) {
-  std::ofstream csv = open_output(dir / "nas_pareto.csv");
-  csv << "device,series,latency_ms,accuracy,arch,note\n";
-  std::vector<std::string> devices;
-  for (const auto& p : points) {
-    csv << p.device << ',' << p.series << ',' << num(p.latency_ms) << ',' << num(p.accuracy) << ','
-        << (p.arch >= 0 ? std::to_string(p.arch) : "") << ',' << p.note << '\n';
-    if (std::find(devices.begin(), devices.end(), p.device) == devices.end()) devices.push_back(p.device);
-  }
-  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
-  const std::vector<std::pair<std::string, std::string>> styles = {
-      {"true_front", "with steps lw 2 lc rgb '#888888' title 'true Pareto front (all archs)'"},
-      {"found", "with points pt 7 ps 1.6 lc rgb '#d62728' title 'found (predicted latency <= constraint)'"},
-      {"found_front", "with lines lw 2 lc rgb '#d62728' notitle"},
-      {"HELP", "with points pt 5 ps 1.3 lc rgb '#1f77b4' title 'HELP (paper, S=20)'"},
-      {"BRP-NAS", "with points pt 9 ps 1.5 lc rgb '#2ca02c' title 'BRP-NAS (paper, S=900)'"}};
-  for (const auto& device : devices) {
-    const std::string stem = "nas_pareto_" + device;
-    std::ofstream dat = open_output(dir / (stem + ".dat"));
-    std::vector<std::string> plots;
-    for (const auto& [series, style] : styles) {
-      std::vector<ParetoPoint> block;
-      for (const auto& p : points)
-        if (p.device == device && p.series == series) block.push_back(p);
-      if (block.empty()) continue;
-      std::sort(block.begin(), block.end(),
-                [](const ParetoPoint& a, const ParetoPoint& b) { return a.latency_ms < b.latency_ms; });
-      dat << "# " << series << "\n";
-      for (const auto& p : block) dat << num(p.latency_ms) << ' ' << num(p.accuracy) << '\n';
-      dat << "\n\n";  // gnuplot: a new data block (index)
-      plots.push_back(fmt::format("'{}.dat' index {} {}", stem, plots.size(), style));
-    }
-    std::ofstream gp = open_output(dir / (stem + ".gp"));
-    gp << "# Pareto fronts of `latpred nas` on " << device << "; run: cd " << dir.string() << " && gnuplot " << stem
-       << ".gp\nset terminal pngcairo size 900,600 noenhanced\nset output '" << stem << ".png'\nset title '" << device
-       << ": accuracy vs true latency'\nset xlabel 'true latency (ms)'\nset ylabel '" << metric
-       << " accuracy (%)'\nset key bottom right\nset grid\nplot " << join(plots, ", \\\n     ") << "\n";
-    gp.close();
-    dat.close();
-    if (!have_gnuplot) continue;
-    const std::string command = "cd '" + dir.string() + "' && gnuplot '" + stem + ".gp'";
-    if (std::system(command.c_str()) != 0) spdlog::warn("gnuplot failed on {}", (dir / (stem + ".gp")).string());
-  }
-  if (!have_gnuplot)
-    spdlog::warn(
-        "gnuplot not found: wrote the Pareto data and gnuplot scripts ({}/nas_pareto_*.gp) but no PNG; "
-        "install gnuplot-nox (scripts/install-deps.sh) and run them",
-        dir.string());
 }
 
 }  // namespace latpred::cli

@@ -1,4 +1,4 @@
-// Output files of `latpred nas`: nas.csv, nas_speedup.csv, nas_pareto.csv and per-device Pareto plots.
+// Output files of `latpred nas`: nas.csv and nas_speedup.csv; nas_pareto.csv and its plots are in report/pareto.hpp.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "report/pareto.hpp"  // ParetoPoint, write_pareto
 
 namespace latpred::cli {
 
@@ -43,23 +45,11 @@ struct SpeedupRow {
   std::vector<int64_t> measurements;  // per repeat; -1 = target not reached within the budget
 };
 
-struct ParetoPoint {
-  std::string device;
-  std::string series;  // true_front | found | found_front | HELP | BRP-NAS
-  double latency_ms = 0.0;
-  double accuracy = 0.0;
-  int64_t arch = -1;
-  std::string note;
-};
-
 void write_nas_csv(const std::filesystem::path& file, const std::vector<NasRow>& rows);
 void write_speedup_csv(const std::filesystem::path& file, const std::vector<SpeedupRow>& rows);
 
 // HELP and BRP-NAS NB201 search results quoted in NASFLAT_METHOD §6.2 (latency ms, CIFAR-100 accuracy %), for the
 // devices that have them.
 std::vector<ParetoPoint> reference_points(const std::string& device);
-
-// Writes nas_pareto.csv, and per device a gnuplot script plus its PNG when gnuplot is installed (else a warning).
-void write_pareto(const std::filesystem::path& dir, const std::vector<ParetoPoint>& points, const std::string& metric);
 
 }  // namespace latpred::cli
