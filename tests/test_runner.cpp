@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fake_executor.hpp"
+#include "latpred/csv.hpp"
 #include "latpred/runner.hpp"
 #include "study_test_support.hpp"
 
@@ -19,50 +21,11 @@ std::vector<std::string> lines_of(const fs::path& file) {
   return lines;
 }
 
-std::vector<std::string> split_commas(const std::string& line) {
-  std::vector<std::string> cells(1);
-  for (const char c : line) {
-    if (c == ',') {
-      cells.emplace_back();
-    } else {
-      cells.back().push_back(c);
-    }
-  }
-  return cells;
-}
-
 std::size_t count_files(const fs::path& dir, const std::string& extension) {
   std::size_t n = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) n += entry.path().extension() == extension ? 1 : 0;
   return n;
 }
-
-// A fake experiment: one spearman row per (test device, k) whose value is derived from seed and epochs, and one
-// prediction per k. Throws on call number `fail_on` (1-based; 0 = never).
-struct FakeExecutor {
-  explicit FakeExecutor(int fail_on_call = 0) : fail_on(fail_on_call) {}
-  int fail_on;
-  std::vector<uint64_t> seeds;
-  std::vector<int64_t> epochs;
-
-  latpred::ExperimentResult operator()(const latpred::ExperimentConfig& config, const latpred::ProgressFn& progress) {
-    seeds.push_back(config.seed);
-    epochs.push_back(config.train.get_int("epochs"));
-    if (static_cast<int>(seeds.size()) == fail_on) throw std::runtime_error("simulated crash");
-    if (progress) progress("pretrain", 1, 1);
-    latpred::ExperimentResult result;
-    for (const auto& device : config.task.test)
-      for (const int64_t k : config.transfer.get_ints("k")) {
-        result.rows.push_back({config.task.name, device, k, config.seed, "spearman", expected_value(config)});
-        result.predictions.push_back({device, k, {3, 7}, {0.5f, 0.25f}, {1.5f, 2.0f}, {1.0f, 2.5f}});
-      }
-    return result;
-  }
-
-  static double expected_value(const latpred::ExperimentConfig& config) {
-    return static_cast<double>(config.seed) + 10.0 * static_cast<double>(config.train.get_int("epochs"));
-  }
-};
 
 }  // namespace
 
@@ -122,7 +85,7 @@ values = [1, 2]
   CHECK(summary[0] == "task,device,k,train.epochs,metric,mean,std,n");
   const double std_seeds = std::sqrt(((1.0 - 2) * (1.0 - 2) + 0 + (3.0 - 2) * (3.0 - 2)) / 3);
   for (std::size_t line = 1; line < summary.size(); ++line) {
-    const auto cells = split_commas(summary[line]);
+    const auto cells = latpred::split_fields(summary[line]);
     REQUIRE(cells.size() == 8);
     const double epochs = std::stod(cells[3]);
     CHECK(std::stod(cells[5]) == Approx(2.0 + 10.0 * epochs));

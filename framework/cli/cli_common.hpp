@@ -18,7 +18,8 @@ struct GlobalOptions {
   bool strict = false;                    // a plugin load error is fatal
   bool verbose = false;
   bool quiet = false;
-  std::string command_line;  // for the run manifest
+  std::string command_line;       // for the run manifest
+  std::vector<std::string> argv;  // as given, for re-executing this program (run --jobs workers)
 };
 
 // What a subcommand does once the command line is parsed; returns the exit code.
@@ -38,6 +39,7 @@ void add_tasks_generator_commands(CLI::App& tasks, CliContext& ctx);
 void add_measure_commands(CLI::App& app, CliContext& ctx);  // measure and zcp
 void add_nas_command(CLI::App& app, CliContext& ctx);
 void add_report_command(CLI::App& app, CliContext& ctx);
+void add_merge_command(CLI::App& app, CliContext& ctx);
 
 // Logs to stderr (stdout stays clean for `plan` output); -v = debug, -q = warnings only.
 void setup_logging(const GlobalOptions& global);

@@ -21,6 +21,7 @@ std::string joined_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   latpred::cli::CliContext ctx;
   ctx.global.command_line = joined_command_line(argc, argv);
+  ctx.global.argv.assign(argv, argv + argc);
   CLI::App app{"latpred: few-shot neural-network latency prediction (NASFLAT) with pluggable components"};
   app.set_version_flag("--version", "latpred " LATPRED_VERSION " (LibTorch " TORCH_VERSION ")");
   app.require_subcommand(1);
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   latpred::cli::add_measure_commands(app, ctx);
   latpred::cli::add_nas_command(app, ctx);
   latpred::cli::add_report_command(app, ctx);
+  latpred::cli::add_merge_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,4 @@
-// run_study: the resume loop over the runs of a study, with progress lines and an ETA.
+// run_study and run_study_worker: the resume loop over the runs of a study, with progress lines and an ETA.
 #include <chrono>
 #include <cmath>
 
@@ -11,77 +11,129 @@ namespace fs = std::filesystem;
 namespace latpred {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 std::string describe(const StudyRun& run) {
   std::string out;
   for (const auto& swept : run.swept) out += " " + swept.key + "=" + swept.value;
   return out + " seed=" + std::to_string(run.config.seed);
 }
 
-std::string duration_text(double seconds) {
-  const auto total = static_cast<long long>(std::llround(seconds));
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
-  return buffer;
-}
+// How a loop over runs behaves: as the whole study (or one shard), or as one of several --jobs workers.
+struct LoopMode {
+  Shard shard;
+  bool claim = false;  // take a run only after claiming it exclusively (workers)
+};
 
-}  // namespace
-
-StudyOutcome run_study(const Study& study, const ExperimentExecutor& execute, const RunnerOptions& options) {
+// Executes the unfinished runs of `mode.shard` in plan order into `dir`. Throws Error naming the first failing run.
+StudyOutcome execute_runs(const Study& study, const fs::path& dir, const ExperimentExecutor& execute,
+                          const RunnerOptions& options, const LoopMode& mode) {
   StudyOutcome outcome;
-  outcome.dir = study.run_dir();
-  outcome.total = study.runs.size();
-  fs::create_directories(outcome.dir / "runs");
-  detail::write_study_files(study, outcome.dir);
-  detail::ManifestInfo manifest{"running", detail::utc_timestamp(), "", outcome};
-  detail::write_manifest(study, options, manifest, outcome.dir);
-
+  outcome.dir = dir;
+  std::vector<std::size_t> selected;
+  for (std::size_t i = 0; i < study.runs.size(); ++i)
+    if (mode.shard.contains(i)) selected.push_back(i);
+  outcome.total = selected.size();
   std::size_t pending = 0;
-  for (const auto& run : study.runs) pending += fs::exists(detail::run_file(outcome.dir, run.key)) ? 0 : 1;
-  spdlog::info("study '{}': {} runs, {} to run, {} already finished; run directory {}", study.name, outcome.total,
-               pending, outcome.total - pending, outcome.dir.string());
+  for (const std::size_t i : selected) pending += run_finished(dir, study.runs[i].key) ? 0 : 1;
+  spdlog::log(mode.claim ? spdlog::level::debug : spdlog::level::info,  // workers: the parent says it once
+              "study '{}': {} runs, {} to run, {} already finished; run directory {}", study.name, outcome.total,
+              pending, outcome.total - pending, dir.string());
 
-  using Clock = std::chrono::steady_clock;
   double executed_seconds = 0.0;
-  for (std::size_t i = 0; i < study.runs.size(); ++i) {
+  std::size_t position = 0;
+  for (const std::size_t i : selected) {
     const StudyRun& run = study.runs[i];
-    const std::string position = "run " + std::to_string(i + 1) + "/" + std::to_string(outcome.total);
-    if (fs::exists(detail::run_file(outcome.dir, run.key))) {
+    const std::string where = "run " + std::to_string(++position) + "/" + std::to_string(outcome.total);
+    if (run_finished(dir, run.key)) {
       ++outcome.skipped;
-      spdlog::info("{} {}{}: finished earlier, skipped", position, run.key, describe(run));
+      spdlog::log(mode.claim ? spdlog::level::debug : spdlog::level::info, "{} {}{}: finished earlier, skipped", where,
+                  run.key, describe(run));
       continue;
     }
+    if (mode.claim && !detail::try_claim(dir, run.key)) continue;  // another worker has it
     const std::size_t left = pending - outcome.executed;
-    const std::string eta = outcome.executed
-                                ? " ETA " + duration_text(executed_seconds / static_cast<double>(outcome.executed) *
-                                                          static_cast<double>(left))
-                                : "";
-    spdlog::info("{} {}{}{}", position, run.key, describe(run), eta);
+    StudyProgress progress{outcome.skipped + outcome.executed, outcome.total, run.key + describe(run), "", 0, 0, -1.0};
+    if (outcome.executed)
+      progress.eta_seconds = executed_seconds / static_cast<double>(outcome.executed) * static_cast<double>(left);
+    const std::string eta = progress.eta_seconds >= 0 ? " ETA " + duration_text(progress.eta_seconds) : "";
+    spdlog::info("{} {}{}{}", where, run.key, describe(run), eta);
+    if (options.progress) options.progress(progress);
     const auto start = Clock::now();
-    const ProgressFn progress = [&](const std::string& stage, int64_t done, int64_t total) {
-      spdlog::debug("{} {}: {} {}/{}", position, run.key, stage, done, total);
+    const ProgressFn on_stage = [&](const std::string& stage, int64_t done, int64_t total) {
+      spdlog::debug("{} {}: {} {}/{}", where, run.key, stage, done, total);
+      if (!options.progress) return;
+      progress.stage = stage;
+      progress.stage_done = done;
+      progress.stage_total = total;
+      options.progress(progress);
     };
     try {
-      const ExperimentResult result = execute(run.config, progress);
-      // Predictions first: the run file is the "finished" marker, so it is written last.
-      if (!result.predictions.empty()) detail::write_predictions(outcome.dir, run.key, result.predictions);
-      detail::write_run_rows(outcome.dir, run.key, result.rows);
+      store_run_files(dir, run_files(run.key, execute(run.config, on_stage)));
     } catch (const std::exception& e) {
-      write_study_results(study, outcome.dir);
-      manifest = {"failed", manifest.started, detail::utc_timestamp(), outcome};
-      detail::write_manifest(study, options, manifest, outcome.dir);
-      throw Error(position + " " + run.key + describe(run) + " failed: " + e.what() + "\n" +
-                  std::to_string(outcome.skipped + outcome.executed) + " finished runs are kept in " +
-                  outcome.dir.string() + "; run the study again to resume");
+      throw Error(where + " " + run.key + describe(run) + " failed: " + e.what());
     }
     ++outcome.executed;
     executed_seconds += std::chrono::duration<double>(Clock::now() - start).count();
   }
+  if (options.progress) options.progress({outcome.skipped + outcome.executed, outcome.total, "", "", 0, 0, 0.0});
+  return outcome;
+}
+
+fs::path study_dir(const Study& study, const RunnerOptions& options) {
+  return options.shard.whole() ? study.run_dir() : shard_dir(study.run_dir(), options.shard);
+}
+
+}  // namespace
+
+StudyOutcome begin_study(const Study& study, const RunnerOptions& options) {
+  StudyOutcome outcome;
+  outcome.dir = study_dir(study, options);
+  outcome.started = detail::utc_timestamp();
+  for (std::size_t i = 0; i < study.runs.size(); ++i) {
+    if (!options.shard.contains(i)) continue;
+    ++outcome.total;
+    outcome.skipped += run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
+  }
+  fs::create_directories(outcome.dir / "runs");
+  detail::clear_claims(outcome.dir);  // claims of workers that died in an earlier invocation
+  detail::write_study_files(study, outcome.dir);
+  detail::write_manifest(study, options, {"running", outcome.started, "", outcome}, outcome.dir);
+  return outcome;
+}
+
+void end_study(const Study& study, const RunnerOptions& options, const StudyOutcome& outcome) {
+  detail::clear_claims(outcome.dir);
   write_study_results(study, outcome.dir);
-  manifest = {"complete", manifest.started, detail::utc_timestamp(), outcome};
-  detail::write_manifest(study, options, manifest, outcome.dir);
+  std::size_t finished = 0;
+  for (std::size_t i = 0; i < study.runs.size(); ++i)
+    finished += options.shard.contains(i) && run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
+  const std::string status = finished == outcome.total ? "complete" : "failed";
+  detail::write_manifest(study, options, {status, outcome.started, detail::utc_timestamp(), outcome}, outcome.dir);
+}
+
+StudyOutcome run_study(const Study& study, const ExperimentExecutor& execute, const RunnerOptions& options) {
+  StudyOutcome outcome = begin_study(study, options);
+  try {
+    const StudyOutcome loop = execute_runs(study, outcome.dir, execute, options, {options.shard, false});
+    outcome.executed = loop.executed;
+  } catch (const Error& e) {
+    std::size_t finished = 0;
+    for (std::size_t i = 0; i < study.runs.size(); ++i)
+      finished += options.shard.contains(i) && run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
+    outcome.executed = finished - outcome.skipped;
+    end_study(study, options, outcome);
+    throw Error(std::string(e.what()) + "\n" + std::to_string(finished) + " finished runs are kept in " +
+                outcome.dir.string() + "; run the study again to resume");
+  }
+  end_study(study, options, outcome);
   spdlog::info("study '{}' complete: {} runs ({} skipped, {} executed); results in {}", study.name, outcome.total,
                outcome.skipped, outcome.executed, (outcome.dir / "results.csv").string());
   return outcome;
+}
+
+StudyOutcome run_study_worker(const Study& study, const ExperimentExecutor& execute, const RunnerOptions& options) {
+  return execute_runs(study, study_dir(study, options), execute, options, {options.shard, true});
 }
 
 }  // namespace latpred

@@ -1,8 +1,14 @@
 // Files of a run directory: atomic writes, per-run CSVs, predictions, and the copies of the study files.
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "latpred/error.hpp"
 #include "runner_internal.hpp"
@@ -28,52 +34,11 @@ void write_file_atomic(const fs::path& file, const std::string& content) {
 
 namespace detail {
 
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else if (c != '\r') {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
-
 std::string number_cell(double value) { return to_string(ParamValue(value)); }
 
 fs::path run_file(const fs::path& dir, const std::string& key) { return dir / "runs" / (key + ".csv"); }
 
-static const char* const kRunHeader = "task,device,k,seed,metric,value";
-
-void write_run_rows(const fs::path& dir, const std::string& key, const std::vector<ResultRow>& rows) {
-  std::ostringstream out;
-  out << kRunHeader << "\n";
-  for (const auto& row : rows)
-    out << csv_cell(row.task) << "," << csv_cell(row.device) << "," << row.k << "," << row.seed << ","
-        << csv_cell(row.metric) << "," << number_cell(row.value) << "\n";
-  write_file_atomic(run_file(dir, key), out.str());
-}
+const char* const kRunHeader = "task,device,k,seed,metric,value";
 
 std::vector<ResultRow> read_run_rows(const fs::path& file) {
   std::ifstream in(file);
@@ -96,20 +61,7 @@ std::vector<ResultRow> read_run_rows(const fs::path& file) {
   return rows;
 }
 
-void write_predictions(const fs::path& dir, const std::string& key, const std::vector<Prediction>& predictions) {
-  std::ostringstream out;
-  out << "device,k,arch,score,predicted_ms,true_ms\n";
-  for (const auto& p : predictions) {
-    for (std::size_t i = 0; i < p.archs.size(); ++i) {
-      const auto at = [i](const std::vector<float>& v) { return i < v.size() ? number_cell(v[i]) : std::string(); };
-      out << csv_cell(p.device) << "," << p.k << "," << p.archs[i] << "," << at(p.score) << "," << at(p.predicted_ms)
-          << "," << at(p.true_ms) << "\n";
-    }
-  }
-  write_file_atomic(dir / "predictions" / (key + ".csv"), out.str());
-}
-
-static std::string read_all(const fs::path& file) {
+std::string read_all(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error("cannot read " + file.string());
   std::ostringstream out;
@@ -129,5 +81,68 @@ void write_study_files(const Study& study, const fs::path& dir) {
   write_file_atomic(dir / "resolved.toml", resolved_study_toml(study));
 }
 
+bool try_claim(const fs::path& dir, const std::string& key) {
+  fs::create_directories(dir / "claims");
+  const fs::path claim = dir / "claims" / key;
+  // O_EXCL makes the creation atomic: of several workers exactly one gets the run.
+  const int fd = ::open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) return false;
+    throw Error("cannot create the claim " + claim.string() + ": " + std::strerror(errno));
+  }
+  const std::string owner = std::to_string(::getpid()) + "\n";
+  const bool written = ::write(fd, owner.data(), owner.size()) == static_cast<ssize_t>(owner.size());
+  ::close(fd);
+  if (!written) throw Error("cannot write the claim " + claim.string());
+  return true;
+}
+
+void clear_claims(const fs::path& dir) {
+  std::error_code error;
+  fs::remove_all(dir / "claims", error);
+  if (error) throw Error("cannot remove the stale claims in " + (dir / "claims").string() + ": " + error.message());
+}
+
 }  // namespace detail
+
+std::string duration_text(double seconds) {
+  const auto total = static_cast<long long>(std::llround(seconds));
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
+  return buffer;
+}
+
+RunFiles run_files(const std::string& key, const ExperimentResult& result) {
+  RunFiles files;
+  files.key = key;
+  std::ostringstream rows;
+  rows << detail::kRunHeader << "\n";
+  for (const auto& row : result.rows)
+    rows << detail::csv_cell(row.task) << "," << detail::csv_cell(row.device) << "," << row.k << "," << row.seed << ","
+         << detail::csv_cell(row.metric) << "," << detail::number_cell(row.value) << "\n";
+  files.rows_csv = rows.str();
+  if (result.predictions.empty()) return files;
+  std::ostringstream out;
+  out << "device,k,arch,score,predicted_ms,true_ms\n";
+  for (const auto& p : result.predictions) {
+    for (std::size_t i = 0; i < p.archs.size(); ++i) {
+      const auto at = [i](const std::vector<float>& v) {
+        return i < v.size() ? detail::number_cell(v[i]) : std::string();
+      };
+      out << detail::csv_cell(p.device) << "," << p.k << "," << p.archs[i] << "," << at(p.score) << ","
+          << at(p.predicted_ms) << "," << at(p.true_ms) << "\n";
+    }
+  }
+  files.predictions_csv = out.str();
+  return files;
+}
+
+void store_run_files(const fs::path& dir, const RunFiles& files) {
+  if (!files.predictions_csv.empty())
+    write_file_atomic(dir / "predictions" / (files.key + ".csv"), files.predictions_csv);
+  write_file_atomic(detail::run_file(dir, files.key), files.rows_csv);
+}
+
+bool run_finished(const fs::path& dir, const std::string& key) { return fs::exists(detail::run_file(dir, key)); }
+
 }  // namespace latpred

@@ -6,21 +6,24 @@
 #include <string>
 #include <vector>
 
+#include "latpred/csv.hpp"
 #include "latpred/runner.hpp"
 
 namespace latpred::detail {
 
-// CSV cells: quoted when they hold a comma, quote or newline.
-std::string csv_cell(const std::string& text);
-std::vector<std::string> split_csv_line(const std::string& line);
+using latpred::csv_cell;
+using latpred::split_csv_line;
 std::string number_cell(double value);
 
-// runs/<key>.csv of one finished run, and reading it back.
+// runs/<key>.csv of one finished run (the text of run_files), and reading it back.
 std::filesystem::path run_file(const std::filesystem::path& dir, const std::string& key);
-void write_run_rows(const std::filesystem::path& dir, const std::string& key, const std::vector<ResultRow>& rows);
 std::vector<ResultRow> read_run_rows(const std::filesystem::path& file);
-void write_predictions(const std::filesystem::path& dir, const std::string& key,
-                       const std::vector<Prediction>& predictions);
+std::string read_all(const std::filesystem::path& file);
+
+// claims/<key>: which --jobs worker runs what. try_claim creates the file exclusively (false: claimed already).
+LATPRED_API bool try_claim(const std::filesystem::path& dir, const std::string& key);  // exported for tests
+void clear_claims(const std::filesystem::path& dir);
+
 
 // study.toml (verbatim), includes/ and resolved.toml.
 void write_study_files(const Study& study, const std::filesystem::path& dir);
