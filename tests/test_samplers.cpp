@@ -214,9 +214,10 @@ TEST_CASE("stratified on NB201 accuracy sorts by the NATS-Bench table", "[sample
     return;
   }
   const auto data = random_dataset(40, 11);
+  data->set_data_dir(data_dir);  // where the sampler finds the accuracy table
   const latpred::ArchFeatures none;
   const auto accuracy = latpred::load_nb201_accuracy(data_dir, *data, "cifar10").accuracy;
-  SampleRequest request{data.get(), &none, data->measured_archs(1), 40, 1, 1, data_dir};
+  SampleRequest request{data.get(), &none, data->measured_archs(1), 40, 1, 1};
   const auto all = make_sampler("stratified", {{"on", "accuracy"}})->select(request);
   REQUIRE(all.size() == 40);
   for (std::size_t i = 1; i < all.size(); ++i) {
@@ -226,7 +227,8 @@ TEST_CASE("stratified on NB201 accuracy sorts by the NATS-Bench table", "[sample
   const auto fbnet = std::make_shared<latpred::Dataset>(latpred::make_fbnet_space(),
                                                         std::vector<std::vector<int>>(3, std::vector<int>(22, 0)));
   fbnet->add_device({"dev", latpred::DeviceType::GPU, 1, "test"}, {1, 2, 3});
-  SampleRequest other{fbnet.get(), &none, {0, 1, 2}, 2, 0, 1, data_dir};
+  fbnet->set_data_dir(data_dir);
+  SampleRequest other{fbnet.get(), &none, {0, 1, 2}, 2, 0, 1};
   CHECK_THROWS_WITH(make_sampler("stratified", {{"on", "accuracy"}})->select(other), Catch::Contains("nb201 only"));
 }
 
@@ -423,7 +425,7 @@ class RecordingSampler : public latpred::Sampler {
   explicit RecordingSampler(std::vector<Seen>* log) : log_(log) {}
   std::vector<int64_t> select(const SampleRequest& r) override {
     const bool has_vec = r.features && r.features->vec.defined();
-    log_->push_back({has_vec ? r.features->vec.size(1) : -1, r.device, r.data_dir});
+    log_->push_back({has_vec ? r.features->vec.size(1) : -1, r.device, r.data->data_dir().string()});
     return {r.candidates.begin(), r.candidates.begin() + r.k};
   }
 
@@ -445,7 +447,9 @@ TEST_CASE("sampler_features reach both samplers in run_experiment", "[samplers][
 
   // A tiny in-memory task: 40 archs, dev_a -> dev_b.
   latpred::Workspace workspace;
-  workspace.put("in-memory", "nb201", random_dataset(40, 3));
+  auto tiny = random_dataset(40, 3);
+  tiny->set_data_dir("in-memory");  // what samplers see as the data directory
+  workspace.put("in-memory", "nb201", tiny);
   auto component = [&](const char* kind, const std::string& type) {
     return latpred::ComponentConfig{type, latpred::default_params(registry.get(kind, type).schema)};
   };

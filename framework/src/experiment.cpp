@@ -12,11 +12,13 @@
 #include <map>
 #include <set>
 
+#include "finetune.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/metrics.hpp"
 #include "latpred/model.hpp"
 #include "latpred/sampler.hpp"
+#include "latpred/training_strategy.hpp"
 #include "predictor.hpp"
 #include "seeding.hpp"
 
@@ -57,25 +59,6 @@ std::vector<int64_t> measured_on_all(const Dataset& data, const std::vector<int>
   return out;
 }
 
-ArchFeatures encode_all(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
-  auto encoder = registry.create<Encoder>(config.encoder.type, config.encoder.params);
-  ArchFeatures features = encoder->encode(data);
-  for (std::size_t i = 0; i < config.supplementary.size(); ++i) {
-    const ComponentConfig& supplementary = config.supplementary[i];
-    const ArchFeatures more = registry.create<Encoder>(supplementary.type, supplementary.params)->encode(data);
-    const std::string key =
-        config.supplementary.size() > 1 ? "supplementary[" + std::to_string(i) + "].type" : "supplementary.type";
-    if (!more.vec.defined())
-      throw ConfigError({}, key, "encoder '" + supplementary.type + "' produces no flat vector to concatenate");
-    if (more.vec.size(0) != data.num_archs())
-      throw ConfigError({}, key,
-                        "encoder '" + supplementary.type + "' produced " + std::to_string(more.vec.size(0)) +
-                            " rows for " + std::to_string(data.num_archs()) + " architectures");
-    features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
-  }
-  return features;
-}
-
 // The features of [sampler_features] (empty when the study has none).
 ArchFeatures encode_sampler_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
   if (!config.sampler_features) return {};
@@ -104,25 +87,29 @@ struct Scores {
   Prediction prediction;
 };
 
-// Spearman on the measured archs among indices 0-127, transfer samples included: the reference code's evaluation,
-// reported beside the main metrics so one run shows how much it inflates or deflates them.
-double reference_spearman(Predictor& predictor, const Dataset& data, int device) {
+// The measured archs among indices 0-127, transfer samples included: the reference code's evaluation set, scored
+// beside the main metrics so one run shows how much it inflates or deflates them.
+std::vector<int64_t> first128_archs(const Dataset& data, int device) {
   std::vector<int64_t> first128;
   for (int64_t a = 0; a < std::min<int64_t>(128, data.num_archs()); ++a)
     if (data.measured(device, a)) first128.push_back(a);
+  return first128;
+}
+
+double reference_spearman(const std::vector<float>& pred, const Dataset& data, int device,
+                          const std::vector<int64_t>& first128) {
   if (first128.size() < 2) return std::nan("");
-  const std::vector<float> pred = predictor.predict(first128, device);
   std::vector<double> truth;
   for (int64_t a : first128) truth.push_back(data.normalized(device)[a]);
   return spearman({pred.begin(), pred.end()}, truth);
 }
 
-Scores score_device(Predictor& predictor, const Dataset& data, int device, const std::vector<int64_t>& eval_archs,
-                    const std::vector<int64_t>& transfer_archs) {
+// Metrics from the predictions on (eval_archs, transfer_archs, first128), in that order (mc_predictions' sets).
+Scores score_device(const std::vector<std::vector<float>>& sets, const Dataset& data, int device,
+                    const std::vector<int64_t>& eval_archs, const std::vector<int64_t>& transfer_archs,
+                    const std::vector<int64_t>& first128) {
   Scores out;
-  const auto eval_start = Clock::now();
-  const std::vector<float> pred = predictor.predict(eval_archs, device);
-  out.metrics["predict_seconds"] = seconds_since(eval_start);
+  const std::vector<float>& pred = sets.at(0);
   std::vector<double> score(pred.begin(), pred.end()), truth_norm, truth_ms;
   for (int64_t a : eval_archs) {
     truth_norm.push_back(data.normalized(device)[a]);
@@ -131,7 +118,7 @@ Scores score_device(Predictor& predictor, const Dataset& data, int device, const
   out.metrics["spearman"] = spearman(score, truth_norm);
   out.metrics["kendall"] = kendall_tau_b(score, truth_norm);
   // Scores are ranks with an arbitrary scale: map them to ms with a line fitted on the transfer samples.
-  const std::vector<float> transfer_pred = predictor.predict(transfer_archs, device);
+  const std::vector<float>& transfer_pred = sets.at(1);
   std::vector<double> transfer_ms;
   for (int64_t a : transfer_archs) transfer_ms.push_back(data.latency_ms(device)[a]);
   const LinearCalibration line = fit_linear({transfer_pred.begin(), transfer_pred.end()}, transfer_ms);
@@ -141,7 +128,7 @@ Scores score_device(Predictor& predictor, const Dataset& data, int device, const
   out.metrics["within5"] = within_fraction(predicted_ms, truth_ms, 0.05);
   out.metrics["within10"] = within_fraction(predicted_ms, truth_ms, 0.10);
   out.metrics["top50_recall"] = topk_recall(score, truth_ms, std::min<int64_t>(50, score.size()));
-  out.metrics["spearman_first128"] = reference_spearman(predictor, data, device);
+  out.metrics["spearman_first128"] = reference_spearman(sets.at(2), data, device, first128);
   out.prediction.archs = eval_archs;
   out.prediction.score = pred;
   out.prediction.predicted_ms.assign(predicted_ms.begin(), predicted_ms.end());
@@ -149,22 +136,25 @@ Scores score_device(Predictor& predictor, const Dataset& data, int device, const
   return out;
 }
 
-FitOptions fit_options(const Params& p) {
-  FitOptions o;
-  o.epochs = p.get_int("epochs");
-  o.lr = p.get_float("lr");
-  o.weight_decay = p.get_float("weight_decay");
-  o.batch_size = p.get_int("batch_size");
-  o.eta_min = p.get_float("eta_min");
-  if (p.has("pairs_per_item")) o.pairs_per_item = p.get_int("pairs_per_item");
-  if (p.has("margin")) o.margin = p.get_float("margin");
-  return o;
-}
-
 }  // namespace
 
 ArchFeatures encode_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
-  return encode_all(config, registry, data);
+  auto encoder = registry.create<Encoder>(config.encoder.type, config.encoder.params);
+  ArchFeatures features = encoder->encode(data);
+  for (std::size_t i = 0; i < config.supplementary.size(); ++i) {
+    const ComponentConfig& supplementary = config.supplementary[i];
+    const ArchFeatures more = registry.create<Encoder>(supplementary.type, supplementary.params)->encode(data);
+    const std::string key =
+        config.supplementary.size() > 1 ? "supplementary[" + std::to_string(i) + "].type" : "supplementary.type";
+    if (!more.vec.defined())
+      throw ConfigError({}, key, "encoder '" + supplementary.type + "' produces no flat vector to concatenate");
+    if (more.vec.size(0) != data.num_archs())
+      throw ConfigError({}, key,
+                        "encoder '" + supplementary.type + "' produced " + std::to_string(more.vec.size(0)) +
+                            " rows for " + std::to_string(data.num_archs()) + " architectures");
+    features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
+  }
+  return features;
 }
 
 ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry, Workspace& workspace,
@@ -177,7 +167,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const std::vector<int> train_devices = device_indices(data, task.train);
   const std::vector<int> test_devices = device_indices(data, task.test);
 
-  const ArchFeatures features = encode_all(config, registry, data);
+  const ArchFeatures features = encode_features(config, registry, data);
   const ArchFeatures sampler_features = encode_sampler_features(config, registry, data);
   // What both samplers read: [sampler_features] when given, else the predictor's own features.
   const ArchFeatures* sample_on = config.sampler_features ? &sampler_features : &features;
@@ -191,6 +181,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   shape.device_dim = devicerep->dim();
   model->build(shape);
   Predictor predictor(model, devicerep, features);
+  // Declared after the model: a plugin's strategy may refer to it.
+  const std::shared_ptr<TrainingStrategy> strategy = model->training_strategy();
 
   ExperimentResult result;
   auto add_row = [&](const std::string& device, int64_t k, const std::string& metric, double value) {
@@ -204,26 +196,24 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   if (source_samples > 0) {
     const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
     auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
-    const SampleRequest request{&data,
-                                sample_on,
-                                source_pool,
-                                std::min<int64_t>(source_samples, source_pool.size()),
-                                -1,
-                                derive_seed(config.seed, "source"),
-                                config.data_dir};
+    const SampleRequest request{&data,       sample_on,
+                                source_pool, std::min<int64_t>(source_samples, source_pool.size()),
+                                -1,          derive_seed(config.seed, "source")};
     for (int64_t arch : source_sampler->select(request))
       for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
   }
   std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
-  const FitOptions pretrain_options = fit_options(config.train);
   const auto pretrain_start = Clock::now();
   if (!pretrain.empty()) {
-    const double loss = fit(predictor, pretrain, pretrain_options, train_rng, [&](int64_t epoch) {
-      if (progress) progress("pretrain", epoch + 1, pretrain_options.epochs);
-    });
+    int64_t epochs_run = 0;
+    const double loss =
+        strategy->pretrain(predictor, pretrain, config.train, train_rng, [&](int64_t epoch, int64_t epochs) {
+          epochs_run = epoch + 1;
+          if (progress) progress("pretrain", epoch + 1, epochs);
+        });
     spdlog::info("pretrained on {} examples ({} archs x {} devices), {} epochs, final loss {:.4f}, {:.1f} s",
-                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(), pretrain_options.epochs,
-                 loss, seconds_since(pretrain_start));
+                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(), epochs_run, loss,
+                 seconds_since(pretrain_start));
   }
   add_row("", 0, "pretrain_seconds", seconds_since(pretrain_start));
   // How well the pretrained model ranks its own train devices (on up to 2000 archs): a fit diagnostic.
@@ -244,9 +234,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
 
   // Transfer to every (test device, k).
   auto sampler = registry.create<Sampler>(config.sampler.type, config.sampler.params);
-  const FitOptions transfer_options = fit_options(config.transfer);
   const std::string eval_set = config.transfer.get_string("eval_set");
   const int64_t eval_last = std::max<int64_t>(1, config.transfer.get_int("eval_last_epochs"));
+  const int64_t repeats = config.transfer.get_int("repeats");
   const bool reset = config.transfer.get_string("reset") == "pretrained";
   const bool keep_predictions = config.transfer.get_bool("save_predictions");
   const std::vector<int64_t> ks = config.transfer.get_ints("k");
@@ -258,27 +248,33 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     for (int64_t k : ks) {
       const auto transfer_start = Clock::now();
       if (reset) predictor.restore(pretrained);
-      const SampleRequest request{
-          &data, sample_on, measured, k, target, derive_seed(config.seed, "transfer", name, k), config.data_dir};
+      const SampleRequest request{&data, sample_on, measured, k, target, derive_seed(config.seed, "transfer", name, k)};
       const std::vector<int64_t> transfer_archs = sampler->select(request);
       predictor.devicerep().begin_transfer(TransferContext{&data, target, train_devices, transfer_archs});
       std::vector<Example> examples;
       for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});
       const std::vector<int64_t> eval_archs = evaluation_archs(eval_set, measured, transfer_archs);
+      const std::vector<int64_t> first128 = first128_archs(data, target);
+      // One fine-tune per repeat from the same weights; the first keeps the seed of a single fine-tune.
+      std::vector<uint64_t> seeds{derive_seed(config.seed, "finetune", name, k)};
+      for (int64_t r = 1; r < repeats; ++r)
+        seeds.push_back(derive_seed(config.seed, "finetune_repeat_" + std::to_string(r), name, k));
+      double predict_seconds = 0.0;
+      const EpochPredictions predictions = mc_predictions(
+          predictor, seeds, eval_last,
+          [&](std::mt19937_64& rng, const std::function<void(int64_t, int64_t)>& after_epoch) {
+            strategy->adapt(predictor, examples, config.transfer, rng, after_epoch);
+          },
+          [&](const std::vector<int64_t>& archs) { return strategy->predict(predictor, archs, target); },
+          {eval_archs, transfer_archs, first128}, &predict_seconds);
       std::map<std::string, double> sums;
       Scores last;
-      std::mt19937_64 rng(derive_seed(config.seed, "finetune", name, k));
-      fit(predictor, examples, transfer_options, rng, [&](int64_t epoch) {
-        if (epoch < transfer_options.epochs - eval_last) return;
-        last = score_device(predictor, data, target, eval_archs, transfer_archs);
+      for (const auto& sets : predictions) {
+        last = score_device(sets, data, target, eval_archs, transfer_archs, first128);
         for (const auto& [metric, value] : last.metrics) sums[metric] += value;
-      });
-      if (transfer_options.epochs == 0) {
-        last = score_device(predictor, data, target, eval_archs, transfer_archs);
-        sums = last.metrics;
       }
-      const double evals =
-          transfer_options.epochs == 0 ? 1.0 : static_cast<double>(std::min(eval_last, transfer_options.epochs));
+      sums["predict_seconds"] = predict_seconds * static_cast<double>(predictions.size());
+      const auto evals = static_cast<double>(predictions.size());
       for (const auto& [metric, value] : sums) {
         add_row(name, k, metric, value / evals);
       }

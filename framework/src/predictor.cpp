@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace latpred {
 
@@ -14,13 +15,17 @@ Predictor::Predictor(std::shared_ptr<Model> model, std::shared_ptr<DeviceRep> de
   register_module("devicerep", devicerep_);
 }
 
+ModelInput Predictor::input(const at::Tensor& archs, const at::Tensor& devices) {
+  ModelInput in;
+  if (features_.adj.defined()) in.adj = features_.adj.index_select(0, archs);
+  if (features_.ops.defined()) in.ops = features_.ops.index_select(0, archs);
+  if (features_.vec.defined()) in.vec = features_.vec.index_select(0, archs);
+  in.device = devicerep_->forward(devices);
+  return in;
+}
+
 at::Tensor Predictor::forward(const at::Tensor& archs, const at::Tensor& devices) {
-  ModelInput input;
-  if (features_.adj.defined()) input.adj = features_.adj.index_select(0, archs);
-  if (features_.ops.defined()) input.ops = features_.ops.index_select(0, archs);
-  if (features_.vec.defined()) input.vec = features_.vec.index_select(0, archs);
-  input.device = devicerep_->forward(devices);
-  return model_->forward(input);
+  return model_->forward(input(archs, devices));
 }
 
 std::vector<float> Predictor::predict(const std::vector<int64_t>& archs, int device, int64_t chunk) {
@@ -86,10 +91,41 @@ double cosine_lr(const FitOptions& o, int64_t epoch) {
          (o.lr - o.eta_min) * (1.0 + std::cos(pi * static_cast<double>(epoch) / static_cast<double>(o.epochs))) / 2.0;
 }
 
+// The mean pairwise hinge loss of one batch, or an undefined tensor when it has no pair of distinct targets.
+at::Tensor hinge_loss(Predictor& predictor, const std::vector<int64_t>& archs, const std::vector<int64_t>& devices,
+                      const std::vector<float>& targets, const FitOptions& options, std::mt19937_64& rng) {
+  const auto n = static_cast<int64_t>(archs.size());
+  const auto pairs = sample_pairs(targets, options.pairs_per_item * n, rng);
+  if (pairs.empty()) return {};
+  std::vector<int64_t> first, second;
+  std::vector<float> sign;
+  for (const auto& [i, j] : pairs) {
+    first.push_back(i);
+    second.push_back(j);
+    sign.push_back(targets[i] > targets[j] ? 1.0f : -1.0f);
+  }
+  // One forward pass over the batch; pairs index into its scores. The index and sign tensors own copies: autograd
+  // keeps them for the backward pass, after the vectors here are gone.
+  const at::Tensor scores = predictor.forward(at::tensor(archs, at::kLong), at::tensor(devices, at::kLong));
+  const at::Tensor diff =
+      scores.index_select(0, at::tensor(first, at::kLong)) - scores.index_select(0, at::tensor(second, at::kLong));
+  return at::relu(options.margin - at::tensor(sign, at::kFloat) * diff).mean();
+}
+
+// L1 or MSE between the scores and the normalised latencies, mean over the batch.
+at::Tensor regression_loss(Predictor& predictor, const std::vector<int64_t>& archs, const std::vector<int64_t>& devices,
+                           const std::vector<float>& targets, const std::string& loss) {
+  const at::Tensor scores = predictor.forward(at::tensor(archs, at::kLong), at::tensor(devices, at::kLong));
+  const at::Tensor error = scores - at::tensor(targets, at::kFloat);
+  return loss == "l1" ? error.abs().mean() : error.pow(2).mean();
+}
+
 }  // namespace
 
 double fit(Predictor& predictor, const std::vector<Example>& examples, const FitOptions& options, std::mt19937_64& rng,
            const std::function<void(int64_t)>& after_epoch) {
+  if (options.loss != "hinge" && options.loss != "l1" && options.loss != "mse")
+    throw std::invalid_argument("fit: unknown loss '" + options.loss + "' (expected hinge, l1 or mse)");
   torch::optim::AdamW optimizer(predictor.parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
   predictor.train();
@@ -104,7 +140,7 @@ double fit(Predictor& predictor, const std::vector<Example>& examples, const Fit
     for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(options.batch_size)) {
       const std::size_t end = std::min(order.size(), start + static_cast<std::size_t>(options.batch_size));
       const auto n = static_cast<int64_t>(end - start);
-      if (n < 2) continue;  // a single item has no pair
+      if (n < 2) continue;  // a single item has no pair (and BatchNorm needs two)
       std::vector<int64_t> archs(static_cast<std::size_t>(n)), devices(static_cast<std::size_t>(n));
       std::vector<float> targets(static_cast<std::size_t>(n));
       for (int64_t i = 0; i < n; ++i) {
@@ -113,21 +149,10 @@ double fit(Predictor& predictor, const std::vector<Example>& examples, const Fit
         devices[i] = ex.device;
         targets[i] = ex.target;
       }
-      const auto pairs = sample_pairs(targets, options.pairs_per_item * n, rng);
-      if (pairs.empty()) continue;
-      std::vector<int64_t> first, second;
-      std::vector<float> sign;
-      for (const auto& [i, j] : pairs) {
-        first.push_back(i);
-        second.push_back(j);
-        sign.push_back(targets[i] > targets[j] ? 1.0f : -1.0f);
-      }
-      const auto m = static_cast<int64_t>(pairs.size());
-      // One forward pass over the batch; pairs index into its scores.
-      const at::Tensor scores = predictor.forward(at::tensor(archs, at::kLong), at::tensor(devices, at::kLong));
-      const at::Tensor diff = scores.index_select(0, at::from_blob(first.data(), {m}, at::kLong)) -
-                              scores.index_select(0, at::from_blob(second.data(), {m}, at::kLong));
-      const at::Tensor loss = at::relu(options.margin - at::from_blob(sign.data(), {m}, at::kFloat) * diff).mean();
+      const at::Tensor loss = options.loss == "hinge"
+                                  ? hinge_loss(predictor, archs, devices, targets, options, rng)
+                                  : regression_loss(predictor, archs, devices, targets, options.loss);
+      if (!loss.defined()) continue;
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();

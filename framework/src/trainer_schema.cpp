@@ -4,6 +4,13 @@
 #include "latpred/experiment.hpp"
 
 namespace latpred {
+namespace {
+
+constexpr const char* kLossDoc =
+    "hinge: pairwise ranking loss on the scores (NASFLAT); l1 / mse: regression of the score on the latency "
+    "min-max normalised to [0, 1] per device over all its measured archs (MultiPredict: l1), mean over a batch";
+
+}  // namespace
 
 const Schema& train_schema() {
   static const Schema schema =
@@ -15,6 +22,7 @@ const Schema& train_schema() {
           .integer("batch_size", 128, "examples (architecture, device) per optimiser step", 2)
           .integer("pairs_per_item", 4, "at most this many ranking pairs per example of a batch", 1)
           .real("margin", 0.1, "margin of the pairwise hinge ranking loss", 0.0)
+          .choice("loss", "hinge", {"hinge", "l1", "mse"}, kLossDoc)
           .real("eta_min", 1e-6, "final learning rate of the per-epoch cosine schedule", 0.0);
   return schema;
 }
@@ -29,7 +37,12 @@ const Schema& transfer_schema() {
           .integer("batch_size", 16, "examples per fine-tuning step", 2)
           .integer("pairs_per_item", 4, "at most this many ranking pairs per example of a batch", 1)
           .real("margin", 0.1, "margin of the pairwise hinge ranking loss", 0.0)
+          .choice("loss", "hinge", {"hinge", "l1", "mse"}, kLossDoc)
           .real("eta_min", 1e-6, "final learning rate of the per-epoch cosine schedule", 0.0)
+          .integer("repeats", 1,
+                   "fine-tune this many times from the same starting weights with different seeds and score the mean "
+                   "of their predictions (MultiPredict's MC fine-tuning: 10; 1 = one fine-tune)",
+                   1, 1000)
           .choice("eval_set", "all_minus_transfer", {"all_minus_transfer", "all", "first128"},
                   "architectures scored: every measured arch except the transfer samples (honest), every measured "
                   "arch, or archs 0..127 (the reference code's behaviour, for comparison only)")

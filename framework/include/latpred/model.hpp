@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include <torch/nn/module.h>
 
 #include "latpred/component.hpp"
 
 namespace latpred {
+
+class TrainingStrategy;  // latpred/training_strategy.hpp
 
 // Shapes a model is built for (undefined inputs have size 0).
 struct ModelShape {
@@ -35,6 +38,9 @@ class LATPRED_API Model : public Component, public torch::nn::Module {
   virtual void build(const ModelShape& shape) = 0;
   // Returns B scores.
   virtual at::Tensor forward(const ModelInput& input) = 0;
+  // How a predictor with this model is pretrained and adapted. Default: make_standard_strategy(). Called once per
+  // experiment, after build.
+  virtual std::shared_ptr<TrainingStrategy> training_strategy();
 };
 
 }  // namespace latpred

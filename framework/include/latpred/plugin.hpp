@@ -17,7 +17,8 @@
 #include "latpred/registry.hpp"
 
 // Bump on any change to PluginInfo, Registry, Component or the four interfaces that breaks binary compatibility.
-#define LATPRED_ABI_VERSION 2  // 2: Dataset::data_dir, SampleRequest::data_dir
+// 2: Dataset::data_dir; 3: Model::training_strategy, SampleRequest without data_dir
+#define LATPRED_ABI_VERSION 3
 #define LATPRED_PLUGIN_SECTION latpred
 #define LATPRED_STRINGIFY_IMPL(x) #x
 #define LATPRED_STRINGIFY(x) LATPRED_STRINGIFY_IMPL(x)

@@ -16,10 +16,10 @@ struct SampleRequest {
   const ArchFeatures* features = nullptr;  // of [sampler_features], else the study's encoder (.vec may be undefined)
   std::vector<int64_t> candidates;         // eligible archs (measured on the device), ascending
   int64_t k = 0;
-  int device = -1;            // the device the samples are for (oracle samplers may read its latency); -1 = none
-  uint64_t seed = 0;          // every sampler is deterministic given the seed
-  std::string data_dir = {};  // the study's data directory, for samplers that read side tables (e.g. accuracies)
+  int device = -1;    // the device the samples are for (oracle samplers may read its latency); -1 = none
+  uint64_t seed = 0;  // every sampler is deterministic given the seed
 };
+// Samplers that read side tables (e.g. accuracies) find them in data->data_dir().
 
 class LATPRED_API Sampler : public Component {
  public:

@@ -76,11 +76,10 @@ class StratifiedSampler : public latpred::Sampler {
                         "stratified sampler: on = \"accuracy\" is available for nb201 only (NATS-Bench table); this "
                         "dataset is " +
                             data.space().name());
-    const std::pair<std::string, const latpred::Dataset*> key{request.data_dir, &data};
-    auto it = accuracy_cache_.find(key);
+    auto it = accuracy_cache_.find(&data);
     if (it == accuracy_cache_.end()) {
-      const auto dir = latpred::resolve_data_dir(request.data_dir);
-      it = accuracy_cache_.emplace(key, latpred::load_nb201_accuracy(dir, data, accuracy_, accuracy_split_).accuracy)
+      const auto dir = latpred::resolve_data_dir(data.data_dir().string());
+      it = accuracy_cache_.emplace(&data, latpred::load_nb201_accuracy(dir, data, accuracy_, accuracy_split_).accuracy)
                .first;
     }
     return it->second;
@@ -90,8 +89,8 @@ class StratifiedSampler : public latpred::Sampler {
   int64_t feature_index_;
   std::string oracle_device_;
   std::string accuracy_, accuracy_split_;
-  // Read once per (data dir, dataset): select() runs for every (device, k) of an experiment.
-  std::map<std::pair<std::string, const latpred::Dataset*>, std::vector<double>> accuracy_cache_;
+  // Read once per dataset (it knows its data directory): select() runs for every (device, k) of an experiment.
+  std::map<const latpred::Dataset*, std::vector<double>> accuracy_cache_;
 };
 
 void register_components(latpred::Registry& registry) {
