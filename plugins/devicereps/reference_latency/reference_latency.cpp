@@ -21,6 +21,7 @@ struct ReferenceOptions {
   std::string reference;
   std::vector<int64_t> indices;
   int64_t count = 10;
+  bool mlp = true;
   std::vector<int64_t> hidden_dims;
   int64_t out_dim = 8;
   bool combine_learned = false;
@@ -70,16 +71,20 @@ class ReferenceLatency : public latpred::DeviceRep {
     spdlog::info("reference_latency: {} reference archs ({}); each target device needs these {} extra measurements",
                  archs_.size(), options_.reference, archs_.size());
 
-    const auto mlp = latpred::make_mlp(table.size(1), options_.out_dim, {options_.hidden_dims});
-    mlp_ = register_module("mlp", mlp);
+    if (options_.mlp)
+      mlp_ = register_module("mlp", latpred::make_mlp(table.size(1), options_.out_dim, {options_.hidden_dims}));
     if (options_.combine_learned)
       learned_ = register_parameter("learned", at::randn({data.num_devices(), options_.learned_dim}));
   }
 
-  int64_t dim() const override { return options_.out_dim + (options_.combine_learned ? options_.learned_dim : 0); }
+  int64_t dim() const override {
+    const int64_t base = options_.mlp ? options_.out_dim : static_cast<int64_t>(archs_.size());
+    return base + (options_.combine_learned ? options_.learned_dim : 0);
+  }
 
   at::Tensor forward(const at::Tensor& device) override {
-    const at::Tensor out = mlp_->forward(table_.index_select(0, device));
+    const at::Tensor rows = table_.index_select(0, device);
+    const at::Tensor out = options_.mlp ? mlp_->forward(rows) : rows;
     return learned_.defined() ? at::cat({out, learned_.index_select(0, device)}, 1) : out;
   }
 
@@ -119,6 +124,9 @@ void register_components(latpred::Registry& registry) {
           .choice("reference", "spread", {"help", "indices", "spread"}, "how the reference archs are chosen")
           .integers("indices", {}, "the reference arch indices when reference = \"indices\"", 0)
           .integer("count", 10, "number of reference archs when reference = \"spread\"", 2, 1000)
+          .flag("mlp", true,
+                "pass the reference latencies through an MLP; false: the normalised latencies themselves (for models "
+                "that embed them, e.g. help)")
           .integers("hidden_dims", {32}, "hidden widths of the MLP over the reference latencies", 1, 4096)
           .integer("out_dim", 8, "output width of the MLP", 1, 4096)
           .flag("combine_learned", false, "concatenate a learned per-device embedding to the MLP output")
@@ -130,6 +138,7 @@ void register_components(latpred::Registry& registry) {
         o.reference = p.get_string("reference");
         o.indices = p.get_ints("indices");
         o.count = p.get_int("count");
+        o.mlp = p.get_bool("mlp");
         o.hidden_dims = p.get_ints("hidden_dims");
         o.out_dim = p.get_int("out_dim");
         o.combine_learned = p.get_bool("combine_learned");
