@@ -96,6 +96,21 @@ type = "mlp"
 hidden = 32
 )";
 
+// A study over base.toml (kBaseTables): train.epochs 1, 2 x seeds 1, 2, 3 = 6 runs, k = 5, 10.
+inline std::string sweep_study_text(const std::string& name) {
+  return R"(include = ["base.toml"]
+[study]
+name = ")" +
+         name + R"("
+seeds = [1, 2, 3]
+[transfer]
+k = [5, 10]
+[[sweep.axes]]
+key = "train.epochs"
+values = [1, 2]
+)";
+}
+
 inline latpred::StudyOptions options_in(const fs::path& dir) {
   latpred::StudyOptions options;
   options.tasks_dir = dir;

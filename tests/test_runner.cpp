@@ -34,16 +34,7 @@ TEST_CASE("the runner writes the run directory and resumes after a failure", "[r
   const fs::path& dir = scratch.path;
   const auto registry = test_registry();
   write_text(dir / "base.toml", kBaseTables);
-  const std::string study_text = R"(include = ["base.toml"]
-[study]
-name = "resume"
-seeds = [1, 2, 3]
-[transfer]
-k = [5, 10]
-[[sweep.axes]]
-key = "train.epochs"
-values = [1, 2]
-)";
+  const std::string study_text = sweep_study_text("resume");
   const fs::path file = write_text(dir / "study.toml", study_text);
   const auto study = latpred::load_study(file, registry, options_in(dir));
   REQUIRE(study.runs.size() == 6);

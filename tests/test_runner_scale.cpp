@@ -15,18 +15,7 @@ using namespace study_test;
 
 namespace {
 
-const char* const kSweepStudy = R"(include = ["base.toml"]
-[study]
-name = "scale"
-seeds = [1, 2, 3]
-[transfer]
-k = [5, 10]
-[[sweep.axes]]
-key = "train.epochs"
-values = [1, 2]
-)";
-
-latpred::Study load_sweep(const fs::path& dir, const std::string& text = kSweepStudy) {
+latpred::Study load_sweep(const fs::path& dir, const std::string& text = sweep_study_text("scale")) {
   write_text(dir / "base.toml", kBaseTables);
   return latpred::load_study(write_text(dir / "study.toml", text), test_registry(), options_in(dir));
 }
@@ -101,7 +90,7 @@ TEST_CASE("merging refuses shards of another configuration and an empty shard li
                     Catch::Contains("no shard directories") && Catch::Contains("--shard i/N"));
 
   const ScratchDir other_scratch("shards_other_b");
-  std::string changed = kSweepStudy;
+  std::string changed = sweep_study_text("scale");
   changed.replace(changed.find("k = [5, 10]"), 11, "k = [5, 20]");
   const auto other = load_sweep(other_scratch.path, changed);
   FakeExecutor fake;
