@@ -75,9 +75,8 @@ void run_with_jobs(const Study& study, const RunnerOptions& options, int jobs,
   outcome.executed = count_finished(study, outcome, options.shard) - outcome.skipped;
   end_study(study, options, outcome);
   if (!failures.empty())
-    throw Error(join(failures, "; ") + " (errors logged above); " +
-                std::to_string(outcome.skipped + outcome.executed) + " finished runs are kept in " +
-                outcome.dir.string() + "; run the study again to resume");
+    throw Error(join(failures, "; ") + " (errors logged above); " + std::to_string(outcome.skipped + outcome.executed) +
+                " finished runs are kept in " + outcome.dir.string() + "; run the study again to resume");
   spdlog::info("study '{}' complete: {} runs ({} skipped, {} executed by {} workers); results in {}", study.name,
                outcome.total, outcome.skipped, outcome.executed, jobs, (outcome.dir / "results.csv").string());
 }

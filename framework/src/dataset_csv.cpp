@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "latpred/dataset.hpp"
 #include "latpred/csv.hpp"
+#include "latpred/dataset.hpp"
 #include "latpred/error.hpp"
 
 namespace latpred {

@@ -24,7 +24,6 @@ std::string read_all(const std::filesystem::path& file);
 LATPRED_API bool try_claim(const std::filesystem::path& dir, const std::string& key);  // exported for tests
 void clear_claims(const std::filesystem::path& dir);
 
-
 // study.toml (verbatim), includes/ and resolved.toml.
 void write_study_files(const Study& study, const std::filesystem::path& dir);
 
