@@ -25,13 +25,6 @@ pid_t spawn_worker(const std::vector<std::string>& args) {
   return pid;
 }
 
-std::size_t count_finished(const Study& study, const StudyOutcome& outcome, const Shard& shard) {
-  std::size_t finished = 0;
-  for (std::size_t i = 0; i < study.runs.size(); ++i)
-    finished += shard.contains(i) && run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
-  return finished;
-}
-
 }  // namespace
 
 void run_with_jobs(const Study& study, const RunnerOptions& options, int jobs,
@@ -61,7 +54,7 @@ void run_with_jobs(const Study& study, const RunnerOptions& options, int jobs,
       pid = 0;
       --running;
     }
-    const std::size_t finished = count_finished(study, outcome, options.shard);
+    const std::size_t finished = count_finished(study, outcome.dir, options.shard);
     if (options.progress) {
       // Throughput of this invocation, all workers together.
       const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -72,7 +65,7 @@ void run_with_jobs(const Study& study, const RunnerOptions& options, int jobs,
     }
     if (running > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  outcome.executed = count_finished(study, outcome, options.shard) - outcome.skipped;
+  outcome.executed = count_finished(study, outcome.dir, options.shard) - outcome.skipped;
   end_study(study, options, outcome);
   if (!failures.empty())
     throw Error(join(failures, "; ") + " (errors logged above); " + std::to_string(outcome.skipped + outcome.executed) +

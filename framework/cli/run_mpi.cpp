@@ -177,9 +177,7 @@ void run_with_mpi(const Study& study, const ExperimentExecutor& execute, const R
   collector.receive(true);
   MPI_Barrier(MPI_COMM_WORLD);
   if (!failure.empty()) collector.failures.insert(collector.failures.begin(), "rank 0: " + failure);
-  std::size_t finished = 0;
-  for (std::size_t i = 0; i < study.runs.size(); ++i)
-    finished += options.shard.contains(i) && run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
+  const std::size_t finished = count_finished(study, outcome.dir, options.shard);
   outcome.executed = finished - outcome.skipped;
   end_study(study, options, outcome);
   if (!collector.failures.empty())

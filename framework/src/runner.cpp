@@ -90,11 +90,8 @@ StudyOutcome begin_study(const Study& study, const RunnerOptions& options) {
   StudyOutcome outcome;
   outcome.dir = study_dir(study, options);
   outcome.started = detail::utc_timestamp();
-  for (std::size_t i = 0; i < study.runs.size(); ++i) {
-    if (!options.shard.contains(i)) continue;
-    ++outcome.total;
-    outcome.skipped += run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
-  }
+  for (std::size_t i = 0; i < study.runs.size(); ++i) outcome.total += options.shard.contains(i) ? 1 : 0;
+  outcome.skipped = count_finished(study, outcome.dir, options.shard);
   fs::create_directories(outcome.dir / "runs");
   detail::clear_claims(outcome.dir);  // claims of workers that died in an earlier invocation
   detail::write_study_files(study, outcome.dir);
@@ -105,9 +102,7 @@ StudyOutcome begin_study(const Study& study, const RunnerOptions& options) {
 void end_study(const Study& study, const RunnerOptions& options, const StudyOutcome& outcome) {
   detail::clear_claims(outcome.dir);
   write_study_results(study, outcome.dir);
-  std::size_t finished = 0;
-  for (std::size_t i = 0; i < study.runs.size(); ++i)
-    finished += options.shard.contains(i) && run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
+  const std::size_t finished = count_finished(study, outcome.dir, options.shard);
   const std::string status = finished == outcome.total ? "complete" : "failed";
   detail::write_manifest(study, options, {status, outcome.started, detail::utc_timestamp(), outcome}, outcome.dir);
 }
@@ -118,9 +113,7 @@ StudyOutcome run_study(const Study& study, const ExperimentExecutor& execute, co
     const StudyOutcome loop = execute_runs(study, outcome.dir, execute, options, {options.shard, false});
     outcome.executed = loop.executed;
   } catch (const Error& e) {
-    std::size_t finished = 0;
-    for (std::size_t i = 0; i < study.runs.size(); ++i)
-      finished += options.shard.contains(i) && run_finished(outcome.dir, study.runs[i].key) ? 1 : 0;
+    const std::size_t finished = count_finished(study, outcome.dir, options.shard);
     outcome.executed = finished - outcome.skipped;
     end_study(study, options, outcome);
     throw Error(std::string(e.what()) + "\n" + std::to_string(finished) + " finished runs are kept in " +

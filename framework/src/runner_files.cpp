@@ -145,4 +145,11 @@ void store_run_files(const fs::path& dir, const RunFiles& files) {
 
 bool run_finished(const fs::path& dir, const std::string& key) { return fs::exists(detail::run_file(dir, key)); }
 
+std::size_t count_finished(const Study& study, const fs::path& dir, const Shard& shard) {
+  std::size_t finished = 0;
+  for (std::size_t i = 0; i < study.runs.size(); ++i)
+    finished += shard.contains(i) && run_finished(dir, study.runs[i].key) ? 1 : 0;
+  return finished;
+}
+
 }  // namespace latpred

@@ -101,6 +101,8 @@ LATPRED_API RunFiles run_files(const std::string& key, const ExperimentResult& r
 // Writes predictions first and the run file last (the run file is the "finished" marker).
 LATPRED_API void store_run_files(const std::filesystem::path& dir, const RunFiles& files);
 LATPRED_API bool run_finished(const std::filesystem::path& dir, const std::string& key);
+// How many runs of `shard` have their run file in `dir`.
+LATPRED_API std::size_t count_finished(const Study& study, const std::filesystem::path& dir, const Shard& shard);
 
 // Copies the finished runs of shard directories (each a complete run directory of the same study; by default
 // every directory under <run_dir>/shards/) into the study's run directory and regenerates its results. A run
