@@ -10,6 +10,7 @@
 #include <ctime>
 #include <numeric>
 
+#include "latpred/allocator.hpp"
 #include "latpred/dataset.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
@@ -18,6 +19,7 @@
 #include "predictor.hpp"
 
 int main(int argc, char** argv) {
+  latpred::tune_allocator_for_tensors();
   const std::string data_dir = latpred::resolve_data_dir(argc > 1 ? argv[1] : "").string();
   const std::string space = argc > 2 ? argv[2] : "nb201";
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;

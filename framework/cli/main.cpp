@@ -6,6 +6,7 @@
 #include <torch/version.h>
 
 #include "cli_common.hpp"
+#include "latpred/allocator.hpp"
 #include "latpred/error.hpp"
 
 namespace {
@@ -19,6 +20,7 @@ std::string joined_command_line(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  latpred::tune_allocator_for_tensors();
   latpred::cli::CliContext ctx;
   ctx.global.command_line = joined_command_line(argc, argv);
   ctx.global.argv.assign(argv, argv + argc);
