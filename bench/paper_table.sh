@@ -4,6 +4,7 @@
 # task, our Spearman at k=20 (mean ± std over seeds of the mean over test devices, scored on every measured arch
 # except the transfer samples) beside the published HELP / MultiPredict / NASFLAT values, plus wall time.
 # Writes bench/results/paper_table.md and .csv. Usage: bench/paper_table.sh [NB201_STUDY FBNET_STUDY] [--set ...]
+# JOBS=N runs each study with `latpred run --jobs N` (N worker processes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nb201_study=${1:-pipelines/paper/nb201.toml}
@@ -15,7 +16,7 @@ export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 start=$(date +%s)
 for study in "$nb201_study" "$fbnet_study"; do
   /usr/bin/time -f "%e s wall, %U s user, %M KB peak RSS: $study" -a -o "$out/paper_table.time" \
-    "$latpred" run "$study" --output "$out" "$@"
+    "$latpred" run "$study" --output "$out" --jobs "${JOBS:-1}" "$@"
 done
 end=$(date +%s)
 dirs=()
