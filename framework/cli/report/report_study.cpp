@@ -78,18 +78,24 @@ ReportSection summary_section(const StudyResults& results, const std::vector<std
   s.text(
       "Each metric is the mean over the test devices of a run, then mean ± population std over seeds. "
       "MAPE is in %.");
-  auto header = std::vector<std::string>{"task"};
-  for (const auto& name : axis_names(results, axes)) header.push_back(name);
-  header.push_back("k");
-  s.table(metric_table(
-      results, header,
-      [&](const ResultRecord& r) {
-        std::vector<std::string> key = {r.task};
-        for (std::size_t a : axes) key.push_back(r.swept[a]);
-        key.push_back(std::to_string(r.k));
-        return key;
-      },
-      false, results.rows));
+  // Rows keyed by task, swept values and k, and optionally the device.
+  auto header = [&](bool per_device) {
+    auto names = std::vector<std::string>{"task"};
+    for (const auto& name : axis_names(results, axes)) names.push_back(name);
+    names.push_back("k");
+    if (per_device) names.push_back("device");
+    return names;
+  };
+  auto row_key = [&](bool per_device) {
+    return [&axes, per_device](const ResultRecord& r) {
+      std::vector<std::string> key = {r.task};
+      for (std::size_t a : axes) key.push_back(r.swept[a]);
+      key.push_back(std::to_string(r.k));
+      if (per_device) key.push_back(r.device);
+      return key;
+    };
+  };
+  s.table(metric_table(results, header(false), row_key(false), false, results.rows));
 
   // Per test device at the largest k of each task.
   const auto largest = largest_k(results.rows, "spearman");
@@ -100,20 +106,7 @@ ReportSection summary_section(const StudyResults& results, const std::vector<std
   }
   if (at_largest.empty()) return s;
   s.text("Per test device at the largest k of each task (mean ± std over seeds):");
-  header = {"task"};
-  for (const auto& name : axis_names(results, axes)) header.push_back(name);
-  header.push_back("k");
-  header.push_back("device");
-  s.table(metric_table(
-      results, header,
-      [&](const ResultRecord& r) {
-        std::vector<std::string> key = {r.task};
-        for (std::size_t a : axes) key.push_back(r.swept[a]);
-        key.push_back(std::to_string(r.k));
-        key.push_back(r.device);
-        return key;
-      },
-      true, at_largest));
+  s.table(metric_table(results, header(true), row_key(true), true, at_largest));
   return s;
 }
 
