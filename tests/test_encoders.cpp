@@ -86,6 +86,18 @@ void check_features(const latpred::ArchFeatures& f, const latpred::Dataset& data
   }
 }
 
+// Encoders that train (arch2vec, cate) would train for minutes with their defaults: the conformance suite gives
+// them a tiny configuration and a scratch cache directory (TOML lines over the defaults).
+std::string conformance_params(const std::string& type, const fs::path& cache) {
+  const std::string cache_line = "cache_dir = '" + cache.string() + "'\n";
+  if (type == "arch2vec") return "epochs = 1\nhidden = 8\ndim = 4\nlayers = 2\nbatch = 256\n" + cache_line;
+  if (type == "cate")
+    return "epochs = 1\nd_model = 4\ngraph_layers = 1\ngraph_heads = 1\ngraph_ff = 8\npair_layers = 1\n"
+           "pair_heads = 1\npair_ff = 8\npair_k = 1\nbatch_size = 512\n" +
+           cache_line;
+  return "";
+}
+
 bool same(const at::Tensor& a, const at::Tensor& b) {
   return a.defined() == b.defined() && (!a.defined() || at::equal(a, b));
 }
@@ -117,9 +129,11 @@ TEST_CASE("every encoder plugin conforms", "[encoders][conformance]") {
   } else {
     WARN("SKIPPED the shared datasets: ../shared/data not found");
   }
+  const study_test::ScratchDir cache("conformance_cache");
   for (const std::string& type : types) {
     DYNAMIC_SECTION("encoder " << type) {
-      const latpred::Params defaults = latpred::default_params(registry().get("encoder", type).schema);
+      const latpred::Params defaults = latpred::resolve_params(
+          registry().get("encoder", type).schema, toml::parse(conformance_params(type, cache.path)), "encoder", "test");
       int encoded = 0;
       for (const auto& [name, data] : datasets) {
         latpred::ArchFeatures first;

@@ -40,6 +40,7 @@ void add_measure_commands(CLI::App& app, CliContext& ctx);  // measure and zcp
 void add_nas_command(CLI::App& app, CliContext& ctx);
 void add_report_command(CLI::App& app, CliContext& ctx);
 void add_merge_command(CLI::App& app, CliContext& ctx);
+void add_encode_command(CLI::App& app, CliContext& ctx);
 
 // Logs to stderr (stdout stays clean for `plan` output); -v = debug, -q = warnings only.
 void setup_logging(const GlobalOptions& global);

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   latpred::cli::add_nas_command(app, ctx);
   latpred::cli::add_report_command(app, ctx);
   latpred::cli::add_merge_command(app, ctx);
+  latpred::cli::add_encode_command(app, ctx);
 
   try {
     app.parse(argc, argv);
