@@ -1,6 +1,6 @@
 // Prints how long predicting every architecture of a space on one device takes, per model type
 // (goal: all 15625 NB201 archs in under 0.5 s on one core).
-// Usage: bench_predict [data_dir] [space] [repeats] [chunk]
+// Usage: bench_predict [data_dir] [space] [repeats] [chunk] [intra-op threads]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   const std::string space = argc > 2 ? argv[2] : "nb201";
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
   const int64_t chunk = argc > 4 ? std::atoll(argv[4]) : 256;  // Predictor::predict's default
+  if (argc > 5) at::set_num_threads(std::atoi(argv[5]));
   latpred::PluginHost host;
   latpred::PluginSearchOptions options;
   options.cli_paths = {LATPRED_BUILD_PLUGIN_DIR};
