@@ -59,6 +59,19 @@ fs::path cache_directory() {
   return ".latpred-cache";
 }
 
+fs::path cache_directory(const std::string& configured) {
+  return configured.empty() ? cache_directory() : fs::path(configured);
+}
+
+std::string arch_list_digest(const Dataset& data) {
+  std::string text;
+  for (int64_t a = 0; a < data.num_archs(); ++a) {
+    for (int op : data.arch_ops(a)) text += std::to_string(op) + ",";
+    text += ";";
+  }
+  return sha256_hex(text).substr(0, 16);
+}
+
 fs::path embedding_table_path(const fs::path& dir, const EmbeddingTableKey& key) {
   return dir / (key.encoder + "-" + key.space + "-" + sha256_hex(key.settings).substr(0, 16) + ".csv");
 }

@@ -11,12 +11,19 @@
 
 #include <ATen/Tensor.h>
 
+#include "latpred/dataset.hpp"
 #include "latpred/export.hpp"
 
 namespace latpred {
 
 // $LATPRED_CACHE, else $XDG_CACHE_HOME/latpred, else $HOME/.cache/latpred, else ./.latpred-cache.
 LATPRED_API std::filesystem::path cache_directory();
+// `configured` (an encoder's cache_dir parameter) when not empty, else cache_directory().
+LATPRED_API std::filesystem::path cache_directory(const std::string& configured);
+
+// First 16 hex digits of the sha256 of the dataset's arch list (ops in index order): part of a table's settings,
+// so a table is never reused for another list or order of archs of the same size.
+LATPRED_API std::string arch_list_digest(const Dataset& data);
 
 struct EmbeddingTableKey {
   std::string encoder;    // e.g. "arch2vec"

@@ -13,7 +13,6 @@
 #include "latpred/encoder.hpp"
 #include "latpred/error.hpp"
 #include "latpred/plugin.hpp"
-#include "latpred/sha256.hpp"
 
 namespace {
 
@@ -55,16 +54,6 @@ std::string graph_kind(const std::string& graph, const std::string& space) {
   return space == "nb201" ? "full" : "nasflat";
 }
 
-// Digest of the arch list, so a table is never reused for another arch order of the same size.
-std::string archs_digest(const latpred::Dataset& data) {
-  std::string text;
-  for (int64_t a = 0; a < data.num_archs(); ++a) {
-    for (int op : data.arch_ops(a)) text += std::to_string(op) + ",";
-    text += ";";
-  }
-  return latpred::sha256_hex(text).substr(0, 16);
-}
-
 std::string fixed(double value) { return fmt::format("{:.4f}", value); }
 
 class Arch2vecEncoder : public latpred::Encoder {
@@ -75,9 +64,7 @@ class Arch2vecEncoder : public latpred::Encoder {
     const std::string space = data.space().name();
     const std::string graph = graph_kind(params_.get_string("graph"), space);
     const latpred::EmbeddingTableKey key{"arch2vec", space, data.num_archs(), settings(data, graph)};
-    const std::string& cache_dir = params_.get_string("cache_dir");
-    const fs::path file =
-        latpred::embedding_table_path(cache_dir.empty() ? latpred::cache_directory() : fs::path(cache_dir), key);
+    const fs::path file = latpred::embedding_table_path(latpred::cache_directory(params_.get_string("cache_dir")), key);
     latpred::ArchFeatures features;
     if (auto table = latpred::load_embedding_table(file, key)) {
       spdlog::info("arch2vec {}: loaded the cached table {}", space, file.string());
@@ -108,7 +95,7 @@ class Arch2vecEncoder : public latpred::Encoder {
  private:
   // Canonical text of everything that determines the table, seed included.
   std::string settings(const latpred::Dataset& data, const std::string& graph) const {
-    std::string text = "version=" + std::to_string(kAlgorithmVersion) + ";archs=" + archs_digest(data);
+    std::string text = "version=" + std::to_string(kAlgorithmVersion) + ";archs=" + latpred::arch_list_digest(data);
     for (const auto& [name, value] : params_.values()) {
       if (table_neutral(name)) continue;
       text += ";" + name + "=" + (name == "graph" ? graph : latpred::to_string(value));

@@ -3,40 +3,19 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <mutex>
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <spdlog/spdlog.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adam.h>
+
+#include "latpred/seed_scope.hpp"
 
 namespace latpred::arch2vec {
 namespace {
 
 constexpr double kGradClip = 5.0;     // arch2vec clips the gradient norm at 5
 constexpr int64_t kEvalBatch = 1024;  // rows per forward pass when encoding / measuring (no gradients)
-
-// Seeds LibTorch's global CPU generator (module init, noise, dropout and shuffling all draw from it) and restores
-// its previous state on exit.
-class GlobalSeedScope {
- public:
-  explicit GlobalSeedScope(uint64_t seed) : generator_(at::detail::getDefaultCPUGenerator()) {
-    std::lock_guard<std::mutex> lock(generator_.mutex());
-    saved_ = generator_.get_state();
-    generator_.set_current_seed(seed);
-  }
-  ~GlobalSeedScope() {
-    std::lock_guard<std::mutex> lock(generator_.mutex());
-    generator_.set_state(saved_);
-  }
-  GlobalSeedScope(const GlobalSeedScope&) = delete;
-  GlobalSeedScope& operator=(const GlobalSeedScope&) = delete;
-
- private:
-  at::Generator generator_;
-  at::Tensor saved_;
-};
 
 // Everything a batch needs, precomputed for all archs.
 struct Prepared {
@@ -117,7 +96,7 @@ at::Tensor encoder_adjacency(const at::Tensor& adj) { return adj + at::triu(adj,
 
 TrainResult train(const GraphInputs& inputs, const TrainOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const GlobalSeedScope seed_scope(options.seed);
+  const GlobalSeedScope seed_scope(options.seed);  // module init, noise, dropout and shuffling draw from it
   const Prepared p = prepare(inputs);
   const int64_t n = inputs.ops.size(0);
   const int64_t n_train = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(n) * (1.0 - options.holdout)));

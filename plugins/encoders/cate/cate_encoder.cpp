@@ -13,7 +13,6 @@
 #include "latpred/embedding_table.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/plugin.hpp"
-#include "latpred/sha256.hpp"
 
 namespace {
 
@@ -61,9 +60,7 @@ class CateEncoder : public latpred::Encoder {
   latpred::ArchFeatures encode(const latpred::Dataset& data) override {
     const std::string space = data.space().name();
     const latpred::EmbeddingTableKey key{"cate", space, data.num_archs(), settings_text(data)};
-    const std::string& configured = params_.get_string("cache_dir");
-    const fs::path dir = configured.empty() ? latpred::cache_directory() : fs::path(configured);
-    const fs::path file = latpred::embedding_table_path(dir, key);
+    const fs::path file = latpred::embedding_table_path(latpred::cache_directory(params_.get_string("cache_dir")), key);
     latpred::ArchFeatures features;
     if (auto table = latpred::load_embedding_table(file, key)) {
       spdlog::info("cate encoder: loaded {} x {} table {}", table->size(0), table->size(1), file.string());
@@ -107,12 +104,7 @@ class CateEncoder : public latpred::Encoder {
   // digest of the arch list: the file name depends on this text only, so two datasets of one space (e.g. a slice)
   // get their own files.
   std::string settings_text(const latpred::Dataset& data) const {
-    std::string archs;
-    for (int64_t a = 0; a < data.num_archs(); ++a) {
-      for (int op : data.arch_ops(a)) archs += std::to_string(op) + ",";
-      archs += ";";
-    }
-    std::string text = std::string("impl=") + kImplementation + ";archs=" + latpred::sha256_hex(archs).substr(0, 16);
+    std::string text = std::string("impl=") + kImplementation + ";archs=" + latpred::arch_list_digest(data);
     for (const auto& [name, value] : params_.values())
       if (name != "cache_dir" && name != "train") text += ";" + name + "=" + latpred::to_string(value);
     return text;

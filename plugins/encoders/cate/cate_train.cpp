@@ -1,7 +1,6 @@
 #include "cate_train.hpp"
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/optim/adamw.h>
 
@@ -10,10 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <mutex>
 
 #include "cate_model.hpp"
 #include "cate_pairs.hpp"
+#include "latpred/seed_scope.hpp"
 
 namespace latpred_cate {
 namespace {
@@ -27,25 +26,6 @@ uint64_t next(uint64_t& state) {  // splitmix64: portable and cheap
   return z ^ (z >> 31);
 }
 double uniform(uint64_t& state) { return static_cast<double>(next(state) >> 11) * 0x1.0p-53; }
-
-// Restores the global CPU generator on scope exit.
-class GeneratorStateGuard {
- public:
-  GeneratorStateGuard() : generator_(at::detail::getDefaultCPUGenerator()) {
-    std::lock_guard<std::mutex> lock(generator_.mutex());
-    state_ = generator_.get_state();
-  }
-  ~GeneratorStateGuard() {
-    std::lock_guard<std::mutex> lock(generator_.mutex());
-    generator_.set_state(state_);
-  }
-  GeneratorStateGuard(const GeneratorStateGuard&) = delete;
-  GeneratorStateGuard& operator=(const GeneratorStateGuard&) = delete;
-
- private:
-  at::Generator generator_;
-  at::Tensor state_;
-};
 
 at::Tensor index_tensor(const Pairs& pairs, std::size_t begin, std::size_t end, bool second) {
   at::Tensor idx = at::empty({static_cast<int64_t>(end - begin)}, at::kLong);
@@ -136,8 +116,7 @@ TrainResult train_cate(const TrainData& data, const TrainSettings& s,
                        const std::function<void(const std::string&)>& log) {
   const auto start = std::chrono::steady_clock::now();
   const int64_t n = data.tokens.size(0);
-  GeneratorStateGuard restore_generator;
-  at::manual_seed(s.seed);
+  const latpred::GlobalSeedScope seed_scope(s.seed);
 
   // Hold out a seeded random share of the archs; pairs are formed within each part, as CATE pairs its train and
   // test archs separately.
