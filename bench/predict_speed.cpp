@@ -1,6 +1,6 @@
 // Prints how long predicting every architecture of a space on one device takes, per model type
-// (goal: all 15625 NB201 archs in under 0.5 s on one core).
-// Usage: bench_predict [data_dir] [space] [repeats] [chunk] [intra-op threads]
+// (goal: all 15625 NB201 archs in under 0.5 s on the 2-core machine).
+// Usage: bench_predict [data_dir] [space] [repeats] [chunk] [intra-op threads] [predict threads]
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
   const int64_t chunk = argc > 4 ? std::atoll(argv[4]) : 256;  // Predictor::predict's default
   if (argc > 5) at::set_num_threads(std::atoi(argv[5]));
+  const int predict_threads = argc > 6 ? std::atoi(argv[6]) : 1;  // Predictor::predict's chunk workers
   latpred::PluginHost host;
   latpred::PluginSearchOptions options;
   options.cli_paths = {LATPRED_BUILD_PLUGIN_DIR};
@@ -36,8 +37,9 @@ int main(int argc, char** argv) {
   const latpred::ArchFeatures features = encoder->encode(*data);
   std::vector<int64_t> archs(static_cast<std::size_t>(data->num_archs()));
   std::iota(archs.begin(), archs.end(), int64_t{0});
-  std::printf("predict_speed: %s, %lld archs, chunk %lld, intra-op threads %d, median of %d\n", space.c_str(),
-              static_cast<long long>(archs.size()), static_cast<long long>(chunk), at::get_num_threads(), repeats);
+  std::printf("predict_speed: %s, %lld archs, chunk %lld, intra-op threads %d, predict threads %d, median of %d\n",
+              space.c_str(), static_cast<long long>(archs.size()), static_cast<long long>(chunk), at::get_num_threads(),
+              predict_threads, repeats);
   for (const std::string type : {"dgf", "gat", "ensemble"}) {
     const latpred::Schema& schema = registry.get("model", type).schema;
     auto model = registry.create<latpred::Model>(type, latpred::default_params(schema));
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < repeats; ++r) {
       const auto start = std::chrono::steady_clock::now();
       const std::clock_t cpu_start = std::clock();
-      predictor.predict(archs, 0, chunk);
+      predictor.predict(archs, 0, chunk, predict_threads);
       cpu.push_back(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
       times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }

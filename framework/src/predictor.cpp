@@ -1,11 +1,13 @@
 #include "predictor.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <torch/optim/adamw.h>
 
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 namespace latpred {
 
@@ -13,11 +15,17 @@ Predictor::Predictor(std::shared_ptr<Model> model, std::shared_ptr<DeviceRep> de
     : model_(std::move(model)), devicerep_(std::move(devicerep)), features_(features) {
   register_module("model", model_);
   register_module("devicerep", devicerep_);
+  const at::Tensor& adj = features_.adj;
+  shared_graph_ = adj.defined() && adj.size(0) > 1 && at::equal(adj, adj.slice(0, 0, 1).expand(adj.sizes()));
 }
 
 ModelInput Predictor::input(const at::Tensor& archs, const at::Tensor& devices) {
   ModelInput in;
-  if (features_.adj.defined()) in.adj = features_.adj.index_select(0, archs);
+  if (shared_graph_) {
+    in.adj = features_.adj.select(0, 0).expand({archs.size(0), features_.adj.size(1), features_.adj.size(2)});
+  } else if (features_.adj.defined()) {
+    in.adj = features_.adj.index_select(0, archs);
+  }
   if (features_.ops.defined()) in.ops = features_.ops.index_select(0, archs);
   if (features_.vec.defined()) in.vec = features_.vec.index_select(0, archs);
   in.device = devicerep_->forward(devices);
@@ -28,21 +36,46 @@ at::Tensor Predictor::forward(const at::Tensor& archs, const at::Tensor& devices
   return model_->forward(input(archs, devices));
 }
 
-std::vector<float> Predictor::predict(const std::vector<int64_t>& archs, int device, int64_t chunk) {
+std::vector<float> Predictor::predict(const std::vector<int64_t>& archs, int device, int64_t chunk, int threads) {
   const bool was_training = is_training();
   eval();
-  at::NoGradGuard no_grad;
-  std::vector<float> out;
-  out.reserve(archs.size());
+  std::vector<float> out(archs.size());
   const auto n = static_cast<int64_t>(archs.size());
-  for (int64_t start = 0; start < n; start += chunk) {
-    const int64_t len = std::min(chunk, n - start);
-    const at::Tensor a = at::from_blob(const_cast<int64_t*>(archs.data()) + start, {len}, at::kLong);
-    const at::Tensor d = at::full({len}, device, at::kLong);
-    const at::Tensor s = forward(a, d).contiguous();
-    out.insert(out.end(), s.data_ptr<float>(), s.data_ptr<float>() + len);
+  const int64_t chunks = (n + chunk - 1) / chunk;
+  // Chunk c goes to worker c % threads: each chunk's scores depend only on its archs, so the result does not
+  // depend on the thread count.
+  auto work = [&](int64_t first, int64_t step) {
+    at::init_num_threads();   // a new thread starts with the library's default intra-op settings
+    at::NoGradGuard no_grad;  // thread-local
+    for (int64_t c = first; c < chunks; c += step) {
+      const int64_t start = c * chunk, len = std::min(chunk, n - start);
+      const at::Tensor a = at::from_blob(const_cast<int64_t*>(archs.data()) + start, {len}, at::kLong);
+      const at::Tensor s = forward(a, at::full({len}, device, at::kLong)).contiguous();
+      std::copy(s.data_ptr<float>(), s.data_ptr<float>() + len, out.begin() + start);
+    }
+  };
+  const int64_t workers = std::max<int64_t>(1, std::min<int64_t>(threads, chunks));
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
+  std::vector<std::thread> pool;
+  for (int64_t t = 1; t < workers; ++t) {
+    pool.emplace_back([&, t] {
+      try {
+        work(t, workers);
+      } catch (...) {
+        errors[static_cast<std::size_t>(t)] = std::current_exception();
+      }
+    });
   }
+  try {
+    work(0, workers);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& thread : pool) thread.join();
   train(was_training);
+  for (const auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   return out;
 }
 

@@ -23,7 +23,7 @@ struct ModelShape {
 
 // One batch of B architectures, each paired with one device.
 struct ModelInput {
-  at::Tensor adj;     // B x V x V float (u -> v)
+  at::Tensor adj;     // B x V x V float (u -> v); an expanded view (stride 0 in B) when all archs share one graph
   at::Tensor ops;     // B x V int64
   at::Tensor vec;     // B x D float
   at::Tensor device;  // B x device_dim float (output of the DeviceRep)

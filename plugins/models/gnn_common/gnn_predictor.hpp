@@ -34,6 +34,10 @@ struct PredictorOptions {
 Schema predictor_schema(const std::string& layer_type);
 PredictorOptions predictor_options(const Params& params, const std::string& layer_type);
 
+// mlp(concat(node[b][i], arch[b])) for every node i of every arch b (node: B x V x n, arch: B x a), computed
+// without the B x V x (n + a) concatenation; mlp starts with a Linear (make_mlp).
+at::Tensor mlp_over_nodes_and_arch(torch::nn::Sequential& mlp, const at::Tensor& node, const at::Tensor& arch);
+
 class GnnPredictor : public latpred::Model {
  public:
   explicit GnnPredictor(PredictorOptions options);

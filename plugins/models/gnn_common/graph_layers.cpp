@@ -21,6 +21,43 @@ at::Tensor per_node(const at::Tensor& h, Map map) {
   return map(h);
 }
 
+// Predictor::input passes the adjacency as an expanded view (batch stride 0) when every arch has the same graph
+// (NB201's full cell, FBNet's layer chain). at::bmm on CPU runs one small GEMM per arch (4x slower than one GEMM
+// at V = 8), so the layers then aggregate with one GEMM over the whole batch, or over the edge list.
+bool shared_graph(const at::Tensor& preds) { return preds.size(0) > 1 && preds.stride(0) == 0; }
+
+// Σ_l preds[b][i][l] x[b][l] for every b, i.
+at::Tensor aggregate(const at::Tensor& preds, const at::Tensor& x) {
+  if (!shared_graph(preds)) return at::bmm(preds, x);
+  const at::Tensor a = preds.select(0, 0);
+  return per_node(x, [&](const at::Tensor& y) {
+    const int64_t batch = y.size(0), v = y.size(1), d = y.size(2);
+    return at::mm(a, y.transpose(0, 1).reshape({v, batch * d})).view({v, batch, d}).transpose(0, 1).contiguous();
+  });
+}
+
+// Masked graph attention over one graph shared by the batch: logits, softmax and messages on its edges only.
+// p: B x V x d projected features, q = p ⊙ a; a_pred: V x V predecessor weights.
+at::Tensor attend_on_edges(const at::Tensor& p, const at::Tensor& q, const at::Tensor& a_pred, double scale) {
+  const int64_t batch = p.size(0), v = p.size(1);
+  const at::Tensor edge = a_pred > 0;
+  const at::Tensor edges = edge.nonzero();  // E x 2: (node, predecessor)
+  if (edges.size(0) == 0) return at::zeros(p.sizes(), p.options());
+  const at::Tensor node = edges.select(1, 0), pred = edges.select(1, 1);
+  const at::Tensor p_pred = p.index_select(1, pred);  // B x E x d
+  at::Tensor logits = (q.index_select(1, node) * p_pred).sum(-1) / scale;
+  logits = at::leaky_relu(logits, 0.01) * a_pred.index({node, pred});
+  // Softmax over each node's predecessors on a dense B x V x V: -inf off the edges; rows without any edge get 0
+  // everywhere (their softmax is never read), so no NaN reaches the gradient.
+  const at::Tensor fill = at::where(edge.any(-1, /*keepdim=*/true), -std::numeric_limits<float>::infinity(), 0.0)
+                              .to(p.scalar_type())
+                              .expand({v, v});
+  at::Tensor dense = fill.unsqueeze(0).expand({batch, v, v}).clone();
+  dense.index_put_({at::indexing::Slice(), node, pred}, logits);
+  const at::Tensor alpha = at::softmax(dense, -1).index({at::indexing::Slice(), node, pred});  // B x E
+  return at::zeros(p.sizes(), p.options()).index_add(1, node, alpha.unsqueeze(-1) * p_pred);
+}
+
 }  // namespace
 
 DenseGraphFlow::DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim) {
@@ -33,7 +70,7 @@ DenseGraphFlow::DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim) 
 at::Tensor DenseGraphFlow::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
   const at::Tensor support = per_node(h, [&](const at::Tensor& x) { return at::matmul(x, weight_); });
   const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb));
-  return gate * at::bmm(preds, support) + support + bias_;
+  return gate * aggregate(preds, support) + support + bias_;
 }
 
 GraphAttention::GraphAttention(int64_t in_dim, int64_t out_dim, int64_t op_dim, bool mask_non_edges)
@@ -46,23 +83,30 @@ GraphAttention::GraphAttention(int64_t in_dim, int64_t out_dim, int64_t op_dim, 
 
 at::Tensor GraphAttention::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
   const at::Tensor p = per_node(h, [&](const at::Tensor& x) { return project_->forward(x); });  // B x V x d
-  // aᵀ(P_i ⊙ P_l) = (P_i ⊙ a) · P_l: one batched matmul instead of a B x V x V x d intermediate.
   const at::Tensor a = attend_->weight.view({-1});
-  at::Tensor logits = per_node(p, [&](const at::Tensor& x) { return at::bmm(x * a, x.transpose(1, 2)); }) /
-                      std::sqrt(static_cast<double>(out_dim_));
-  logits = at::leaky_relu(logits, 0.01) * preds;
-  at::Tensor alpha;
-  if (mask_non_edges_) {
-    const at::Tensor edge = preds > 0;
-    logits = logits.masked_fill(edge.logical_not(), -std::numeric_limits<float>::infinity());
-    // Rows without predecessors would be softmax(-inf...) = NaN: give them zero attention instead.
-    const at::Tensor has_edge = edge.any(-1, /*keepdim=*/true);
-    alpha = at::softmax(logits.masked_fill(has_edge.logical_not(), 0.0), -1) * has_edge;
+  const double scale = std::sqrt(static_cast<double>(out_dim_));
+  at::Tensor messages;
+  if (mask_non_edges_ && shared_graph(preds)) {
+    const at::Tensor a_pred = preds.select(0, 0);
+    messages = per_node(p, [&](const at::Tensor& x) { return attend_on_edges(x, x * a, a_pred, scale); });
   } else {
-    alpha = at::softmax(logits, -1);
+    messages = at::bmm(attention(p, a, preds, scale), p);
   }
   const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb));
-  return norm_->forward(gate * at::bmm(alpha, p));
+  return norm_->forward(gate * messages);
+}
+
+at::Tensor GraphAttention::attention(const at::Tensor& p, const at::Tensor& a, const at::Tensor& preds,
+                                     double scale) const {
+  // aᵀ(P_i ⊙ P_l) = (P_i ⊙ a) · P_l: one batched matmul instead of a B x V x V x d intermediate.
+  at::Tensor logits = per_node(p, [&](const at::Tensor& x) { return at::bmm(x * a, x.transpose(1, 2)); }) / scale;
+  logits = at::leaky_relu(logits, 0.01) * preds;
+  if (!mask_non_edges_) return at::softmax(logits, -1);
+  const at::Tensor edge = preds > 0;
+  logits = logits.masked_fill(edge.logical_not(), -std::numeric_limits<float>::infinity());
+  // Rows without predecessors would be softmax(-inf...) = NaN: give them zero attention instead.
+  const at::Tensor has_edge = edge.any(-1, /*keepdim=*/true);
+  return at::softmax(logits.masked_fill(has_edge.logical_not(), 0.0), -1) * has_edge;
 }
 
 EnsembleLayer::EnsembleLayer(int64_t in_dim, int64_t out_dim, int64_t op_dim, bool mask_non_edges,

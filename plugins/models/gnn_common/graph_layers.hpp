@@ -1,6 +1,7 @@
 // Graph layers of the NASFLAT predictor (NASFLAT_METHOD §3.4). Every layer maps node features H (B x V x d_in),
 // the predecessor matrix Â = Aᵀ (B x V x V) and per-node op(+device) embeddings E (B x V x op_dim) to
-// B x V x d_out.
+// B x V x d_out. When every arch of the batch has the same graph, Â may be an expanded view (batch stride 0): the
+// layers then aggregate with one GEMM for the batch instead of one per arch.
 #pragma once
 
 #include <memory>
@@ -38,6 +39,9 @@ class GraphAttention : public GraphLayer {
   at::Tensor forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) override;
 
  private:
+  // Dense B x V x V attention weights (the path for per-arch graphs and for the reference's unmasked softmax).
+  at::Tensor attention(const at::Tensor& p, const at::Tensor& a, const at::Tensor& preds, double scale) const;
+
   int64_t out_dim_;
   bool mask_non_edges_;
   torch::nn::Linear project_{nullptr}, attend_{nullptr}, op_gate_{nullptr};
