@@ -4,7 +4,8 @@
 # task, our Spearman at k=20 (mean ± std over seeds of the mean over test devices, scored on every measured arch
 # except the transfer samples) beside the published HELP / MultiPredict / NASFLAT values, plus wall time.
 # Writes bench/results/paper_table.md and .csv. Usage: bench/paper_table.sh [NB201_STUDY FBNET_STUDY] [--set ...]
-# JOBS=N runs each study with `latpred run --jobs N` (N worker processes).
+# JOBS=N runs each study with `latpred run --jobs N` (N worker processes); RESULT=path/name writes name.md and
+# name.csv instead of bench/results/paper_table.*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nb201_study=${1:-pipelines/paper/nb201.toml}
@@ -12,6 +13,7 @@ fbnet_study=${2:-pipelines/paper/fbnet.toml}
 shift $(( $# >= 2 ? 2 : $# ))
 latpred=${LATPRED:-build/bin/latpred}
 out=${OUTPUT:-runs}
+result=${RESULT:-bench/results/paper_table}
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 start=$(date +%s)
 for study in "$nb201_study" "$fbnet_study"; do
@@ -23,7 +25,7 @@ dirs=()
 for study in "$nb201_study" "$fbnet_study"; do
   dirs+=("$out/$("$latpred" plan "$study" "$@" | awk 'NR==1 {gsub(/'"'"'/, "", $2); gsub(/:/, "", $2); print $2}')")
 done
-mkdir -p bench/results
+mkdir -p "$(dirname "$result")"
 {
   echo "# Paper table: Spearman at k=20 (mean over test devices; mean ± std over seeds)"
   echo
@@ -31,7 +33,7 @@ mkdir -p bench/results
   echo "Evaluation: every measured architecture of the test device except the transfer samples (the paper: archs 0-127)."
   echo "Whole table: $((end - start)) s wall."
   echo
-  awk -F, -v csv="bench/results/paper_table.csv" '
+  awk -F, -v csv="$result.csv" '
     FNR == 1 && FILENAME ~ /paper_values/ { next }
     FILENAME ~ /paper_values/ { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++n] = $1; next }
     FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -69,4 +71,4 @@ mkdir -p bench/results
   echo '```'
   cat "$out/paper_table.time"
   echo '```'
-} | tee bench/results/paper_table.md
+} | tee "$result.md"
