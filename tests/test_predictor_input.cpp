@@ -65,8 +65,8 @@ TEST_CASE("a graph shared by all archs reaches the model as one expanded matrix,
 TEST_CASE("predicting on several threads gives the scores of one thread", "[predictor]") {
   const latpred::ArchFeatures features = chain_features(true);
   latpred::Predictor predictor(ensemble_model(), std::make_shared<IndexDeviceRep>(), features);
-  std::vector<int64_t> archs;
-  for (int i = 0; i < 11; ++i) archs.push_back(i % 4);
+  std::vector<int64_t> archs(11);
+  for (std::size_t i = 0; i < archs.size(); ++i) archs[i] = static_cast<int64_t>(i % 4);
   const std::vector<float> one = predictor.predict(archs, 1, /*chunk=*/2, 1);
   CHECK(predictor.predict(archs, 1, 2, 3) == one);
   CHECK(predictor.predict(archs, 1, 2, 64) == one);  // more threads than chunks

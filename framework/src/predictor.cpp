@@ -97,9 +97,11 @@ std::vector<std::pair<int64_t, int64_t>> sample_pairs(const std::vector<float>& 
                                                       std::mt19937_64& rng) {
   std::vector<std::pair<int64_t, int64_t>> pairs;
   const auto n = static_cast<int64_t>(targets.size());
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = i + 1; j < n; ++j)
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = i + 1; j < n; ++j) {
       if (targets[i] != targets[j]) pairs.emplace_back(i, j);  // tied targets carry no order
+    }
+  }
   const auto total = static_cast<int64_t>(pairs.size());
   if (total > max_pairs) {
     for (int64_t i = 0; i < max_pairs; ++i) {
@@ -157,8 +159,9 @@ at::Tensor regression_loss(Predictor& predictor, const std::vector<int64_t>& arc
 
 double fit(Predictor& predictor, const std::vector<Example>& examples, const FitOptions& options, std::mt19937_64& rng,
            const std::function<void(int64_t)>& after_epoch) {
-  if (options.loss != "hinge" && options.loss != "l1" && options.loss != "mse")
+  if (options.loss != "hinge" && options.loss != "l1" && options.loss != "mse") {
     throw std::invalid_argument("fit: unknown loss '" + options.loss + "' (expected hinge, l1 or mse)");
+  }
   torch::optim::AdamW optimizer(predictor.parameters(),
                                 torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
   predictor.train();

@@ -131,8 +131,9 @@ at::Tensor EnsembleLayer::forward(const at::Tensor& h, const at::Tensor& preds, 
 std::shared_ptr<GraphLayer> make_layer(const LayerOptions& options, int64_t in_dim, int64_t out_dim, int64_t op_dim) {
   if (options.type == "dgf") return std::make_shared<DenseGraphFlow>(in_dim, out_dim, op_dim);
   if (options.type == "gat") return std::make_shared<GraphAttention>(in_dim, out_dim, op_dim, options.mask_non_edges);
-  if (options.type == "ensemble")
+  if (options.type == "ensemble") {
     return std::make_shared<EnsembleLayer>(in_dim, out_dim, op_dim, options.mask_non_edges, options.fuse);
+  }
   throw std::invalid_argument("unknown graph layer type '" + options.type + "' (dgf, gat, ensemble)");
 }
 
