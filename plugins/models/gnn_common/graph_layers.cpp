@@ -10,25 +10,24 @@
 namespace latpred::gnn {
 namespace {
 
-// The first layer of a stack sees the same node features for every arch (an expanded 1 x V x d tensor): apply a
-// per-node map once and broadcast, instead of once per arch.
+// One tensor expanded over the batch (stride 0): the same for every arch. The first layer's node features are
+// (GnnPredictor::forward), and so is the adjacency when every arch has the same graph (Predictor::input).
+bool same_for_every_arch(const at::Tensor& t) { return t.size(0) > 1 && t.stride(0) == 0; }
+
+// Applies a per-node map once and broadcasts when the node features are the same for every arch.
 template <class Map>
 at::Tensor per_node(const at::Tensor& h, Map map) {
-  if (h.size(0) > 1 && h.stride(0) == 0) {
+  if (same_for_every_arch(h)) {
     const at::Tensor once = map(h.slice(0, 0, 1));
     return once.expand({h.size(0), once.size(1), once.size(2)});
   }
   return map(h);
 }
 
-// Predictor::input passes the adjacency as an expanded view (batch stride 0) when every arch has the same graph
-// (NB201's full cell, FBNet's layer chain). at::bmm on CPU runs one small GEMM per arch (4x slower than one GEMM
-// at V = 8), so the layers then aggregate with one GEMM over the whole batch, or over the edge list.
-bool shared_graph(const at::Tensor& preds) { return preds.size(0) > 1 && preds.stride(0) == 0; }
-
-// Σ_l preds[b][i][l] x[b][l] for every b, i.
+// Σ_l preds[b][i][l] x[b][l] for every b, i. When all archs share one graph (NB201's full cell, FBNet's layer
+// chain) this is one GEMM over the whole batch: at::bmm on CPU runs one small GEMM per arch (4x slower at V = 8).
 at::Tensor aggregate(const at::Tensor& preds, const at::Tensor& x) {
-  if (!shared_graph(preds)) return at::bmm(preds, x);
+  if (!same_for_every_arch(preds)) return at::bmm(preds, x);
   const at::Tensor a = preds.select(0, 0);
   return per_node(x, [&](const at::Tensor& y) {
     const int64_t batch = y.size(0), v = y.size(1), d = y.size(2);
@@ -37,22 +36,20 @@ at::Tensor aggregate(const at::Tensor& preds, const at::Tensor& x) {
 }
 
 // Masked graph attention over one graph shared by the batch: logits, softmax and messages on its edges only.
-// p: B x V x d projected features, q = p ⊙ a; a_pred: V x V predecessor weights.
-at::Tensor attend_on_edges(const at::Tensor& p, const at::Tensor& q, const at::Tensor& a_pred, double scale) {
+// p: B x V x d projected features, a: the d attention weights, a_pred: V x V predecessor weights.
+at::Tensor attend_on_edges(const at::Tensor& p, const at::Tensor& a, const at::Tensor& a_pred, double scale) {
   const int64_t batch = p.size(0), v = p.size(1);
   const at::Tensor edge = a_pred > 0;
   const at::Tensor edges = edge.nonzero();  // E x 2: (node, predecessor)
   if (edges.size(0) == 0) return at::zeros(p.sizes(), p.options());
   const at::Tensor node = edges.select(1, 0), pred = edges.select(1, 1);
   const at::Tensor p_pred = p.index_select(1, pred);  // B x E x d
-  at::Tensor logits = (q.index_select(1, node) * p_pred).sum(-1) / scale;
+  at::Tensor logits = ((p * a).index_select(1, node) * p_pred).sum(-1) / scale;
   logits = at::leaky_relu(logits, 0.01) * a_pred.index({node, pred});
   // Softmax over each node's predecessors on a dense B x V x V: -inf off the edges; rows without any edge get 0
   // everywhere (their softmax is never read), so no NaN reaches the gradient.
-  const at::Tensor fill = at::where(edge.any(-1, /*keepdim=*/true), -std::numeric_limits<float>::infinity(), 0.0)
-                              .to(p.scalar_type())
-                              .expand({v, v});
-  at::Tensor dense = fill.unsqueeze(0).expand({batch, v, v}).clone();
+  const at::Tensor fill = at::where(edge.any(-1, /*keepdim=*/true), -std::numeric_limits<float>::infinity(), 0.0);
+  at::Tensor dense = fill.to(p.scalar_type()).expand({batch, v, v}).clone();
   dense.index_put_({at::indexing::Slice(), node, pred}, logits);
   const at::Tensor alpha = at::softmax(dense, -1).index({at::indexing::Slice(), node, pred});  // B x E
   return at::zeros(p.sizes(), p.options()).index_add(1, node, alpha.unsqueeze(-1) * p_pred);
@@ -86,9 +83,9 @@ at::Tensor GraphAttention::forward(const at::Tensor& h, const at::Tensor& preds,
   const at::Tensor a = attend_->weight.view({-1});
   const double scale = std::sqrt(static_cast<double>(out_dim_));
   at::Tensor messages;
-  if (mask_non_edges_ && shared_graph(preds)) {
+  if (mask_non_edges_ && same_for_every_arch(preds)) {
     const at::Tensor a_pred = preds.select(0, 0);
-    messages = per_node(p, [&](const at::Tensor& x) { return attend_on_edges(x, x * a, a_pred, scale); });
+    messages = per_node(p, [&](const at::Tensor& x) { return attend_on_edges(x, a, a_pred, scale); });
   } else {
     messages = at::bmm(attention(p, a, preds, scale), p);
   }
