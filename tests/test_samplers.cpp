@@ -392,23 +392,39 @@ features = "counts"
   const auto study = latpred::load_study(file, plugins(), options_in(dir));
   REQUIRE(study.runs.size() == 2);
   const auto& config = study.runs[0].config;
-  REQUIRE(config.sampler_features.has_value());
-  CHECK(config.sampler_features->type == "op_counts");
-  CHECK(config.sampler_features->params.get_string("features") == "counts");
-  CHECK(study.runs[1].config.sampler_features->params.get_bool("normalize") == false);
+  REQUIRE(config.sampler_features.size() == 1);
+  CHECK(config.sampler_features[0].type == "op_counts");
+  CHECK(config.sampler_features[0].params.get_string("features") == "counts");
+  CHECK(study.runs[1].config.sampler_features[0].params.get_bool("normalize") == false);
   CHECK(study.runs[0].key != study.runs[1].key);
   CHECK_THAT(study.runs[0].resolved, Catch::Contains("[sampler_features]\ntype = \"op_counts\""));
   const auto runs =
       latpred::load_resolved_runs(write_text(dir / "r.toml", latpred::resolved_study_toml(study)), plugins());
   REQUIRE(runs.size() == 2);
   CHECK(runs[1].key == study.runs[1].key);
-  CHECK(runs[1].config.sampler_features->params.get_bool("normalize") == false);
+  CHECK(runs[1].config.sampler_features[0].params.get_bool("normalize") == false);
 
   write_text(dir / "bad.toml", "[study]\nseeds = [1]\n" + base + "dims = 3\n");
   CHECK_THROWS_WITH(latpred::load_study(dir / "bad.toml", plugins(), options_in(dir)),
                     Catch::Contains("sampler_features.dims"));
   write_text(dir / "none.toml", "[study]\nseeds = [1]\n" + base.substr(0, base.find("[sampler_features]")));
-  CHECK_FALSE(latpred::load_study(dir / "none.toml", plugins(), options_in(dir)).runs[0].config.sampler_features);
+  CHECK(latpred::load_study(dir / "none.toml", plugins(), options_in(dir)).runs[0].config.sampler_features.empty());
+
+  // [[sampler_features]]: a list, kept in order, written back as a list.
+  const std::string list =
+      base.substr(0, base.find("[sampler_features]")) +
+      "[[sampler_features]]\ntype = \"op_counts\"\n[[sampler_features]]\ntype = \"flops_params\"\n";
+  const auto two =
+      latpred::load_study(write_text(dir / "two.toml", "[study]\nseeds = [1]\n" + list), plugins(), options_in(dir));
+  REQUIRE(two.runs[0].config.sampler_features.size() == 2);
+  CHECK(two.runs[0].config.sampler_features[1].type == "flops_params");
+  CHECK(two.runs[0].key != study.runs[0].key);
+  CHECK_THAT(two.runs[0].resolved, Catch::Contains("[[sampler_features]]\ntype = \"flops_params\""));
+  const auto two_back =
+      latpred::load_resolved_runs(write_text(dir / "r2.toml", latpred::resolved_study_toml(two)), plugins());
+  REQUIRE(two_back.size() == 1);
+  CHECK(two_back[0].key == two.runs[0].key);
+  CHECK(two_back[0].config.sampler_features.size() == 2);
 }
 
 namespace {
@@ -477,7 +493,7 @@ TEST_CASE("sampler_features reach both samplers in run_experiment", "[samplers][
   CHECK(log[1].vec_dim == -1);
 
   log.clear();
-  c.sampler_features = component("encoder", "op_counts");
+  c.sampler_features = {component("encoder", "op_counts")};
   latpred::run_experiment(c, registry, workspace);
   REQUIRE(log.size() == 2);
   CHECK(log[0].device == -1);   // the source samples
@@ -486,12 +502,24 @@ TEST_CASE("sampler_features reach both samplers in run_experiment", "[samplers][
   CHECK(log[1].vec_dim == 35);
   CHECK(log[1].data_dir == "in-memory");
 
+  // Several encoders: their vectors side by side (op_counts 35 + flops_params 2).
+  log.clear();
+  c.sampler_features.push_back(component("encoder", "flops_params"));
+  latpred::run_experiment(c, registry, workspace);
+  REQUIRE(log.size() == 2);
+  CHECK(log[0].vec_dim == 37);
+  CHECK(log[1].vec_dim == 37);
+  // A graph-only encoder cannot start a concatenation: the error names the slot entry.
+  c.sampler_features = {component("encoder", "adjacency_ops"), component("encoder", "op_counts")};
+  CHECK_THROWS_WITH(latpred::run_experiment(c, registry, workspace), Catch::Contains("sampler_features[0].type"));
+  c.sampler_features = {component("encoder", "op_counts")};
+
   // A real embedding sampler: refuses without a flat vector, runs with [sampler_features].
   c.sampler = component("sampler", "kmeans");
   c.source_sampler.reset();
-  c.sampler_features.reset();
+  c.sampler_features.clear();
   CHECK_THROWS_WITH(latpred::run_experiment(c, registry, workspace), Catch::Contains("[sampler_features]"));
-  c.sampler_features = component("encoder", "op_counts");
+  c.sampler_features = {component("encoder", "op_counts")};
   const auto result = latpred::run_experiment(c, registry, workspace);
   CHECK(std::any_of(result.rows.begin(), result.rows.end(),
                     [](const latpred::ResultRow& r) { return r.metric == "spearman" && r.k == 4; }));

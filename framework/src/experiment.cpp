@@ -59,11 +59,34 @@ std::vector<int64_t> measured_on_all(const Dataset& data, const std::vector<int>
   return out;
 }
 
-// The features of [sampler_features] (empty when the study has none).
+// Appends the .vec of every encoder of `extra` to `features.vec`, in order; `slot` names them in errors.
+void append_vectors(ArchFeatures& features, const std::vector<ComponentConfig>& extra, std::size_t first,
+                    const std::string& slot, const Registry& registry, const Dataset& data) {
+  for (std::size_t i = first; i < extra.size(); ++i) {
+    const ComponentConfig& component = extra[i];
+    const ArchFeatures more = registry.create<Encoder>(component.type, component.params)->encode(data);
+    const std::string key = extra.size() > 1 ? slot + "[" + std::to_string(i) + "].type" : slot + ".type";
+    if (!more.vec.defined())
+      throw ConfigError({}, key, "encoder '" + component.type + "' produces no flat vector to concatenate");
+    if (more.vec.size(0) != data.num_archs())
+      throw ConfigError({}, key,
+                        "encoder '" + component.type + "' produced " + std::to_string(more.vec.size(0)) + " rows for " +
+                            std::to_string(data.num_archs()) + " architectures");
+    features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
+  }
+}
+
+// The features of [sampler_features]: the first encoder's, with the vectors of the others appended (empty when
+// the study has none).
 ArchFeatures encode_sampler_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
-  if (!config.sampler_features) return {};
-  auto encoder = registry.create<Encoder>(config.sampler_features->type, config.sampler_features->params);
-  return encoder->encode(data);
+  if (config.sampler_features.empty()) return {};
+  const ComponentConfig& first = config.sampler_features.front();
+  ArchFeatures features = registry.create<Encoder>(first.type, first.params)->encode(data);
+  if (config.sampler_features.size() > 1 && !features.vec.defined())
+    throw ConfigError({}, "sampler_features[0].type",
+                      "encoder '" + first.type + "' produces no flat vector to concatenate with the others");
+  append_vectors(features, config.sampler_features, 1, "sampler_features", registry, data);
+  return features;
 }
 
 std::vector<int64_t> evaluation_archs(const std::string& eval_set, const std::vector<int64_t>& measured,
@@ -141,19 +164,7 @@ Scores score_device(const std::vector<std::vector<float>>& sets, const Dataset& 
 ArchFeatures encode_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
   auto encoder = registry.create<Encoder>(config.encoder.type, config.encoder.params);
   ArchFeatures features = encoder->encode(data);
-  for (std::size_t i = 0; i < config.supplementary.size(); ++i) {
-    const ComponentConfig& supplementary = config.supplementary[i];
-    const ArchFeatures more = registry.create<Encoder>(supplementary.type, supplementary.params)->encode(data);
-    const std::string key =
-        config.supplementary.size() > 1 ? "supplementary[" + std::to_string(i) + "].type" : "supplementary.type";
-    if (!more.vec.defined())
-      throw ConfigError({}, key, "encoder '" + supplementary.type + "' produces no flat vector to concatenate");
-    if (more.vec.size(0) != data.num_archs())
-      throw ConfigError({}, key,
-                        "encoder '" + supplementary.type + "' produced " + std::to_string(more.vec.size(0)) +
-                            " rows for " + std::to_string(data.num_archs()) + " architectures");
-    features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
-  }
+  append_vectors(features, config.supplementary, 0, "supplementary", registry, data);
   return features;
 }
 
@@ -170,7 +181,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const ArchFeatures features = encode_features(config, registry, data);
   const ArchFeatures sampler_features = encode_sampler_features(config, registry, data);
   // What both samplers read: [sampler_features] when given, else the predictor's own features.
-  const ArchFeatures* sample_on = config.sampler_features ? &sampler_features : &features;
+  const ArchFeatures* sample_on = config.sampler_features.empty() ? &features : &sampler_features;
   auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
   devicerep->prepare(DeviceContext{&data, train_devices, test_devices, config.data_dir});
   auto model = registry.create<Model>(config.model.type, config.model.params);

@@ -13,7 +13,7 @@ const std::vector<ComponentSlot>& component_slots() {
       {"supplementary", kind::kEncoder, false, true},
       {"sampler", kind::kSampler, true},
       {"source_sampler", kind::kSampler, false},
-      {"sampler_features", kind::kEncoder, false},
+      {"sampler_features", kind::kEncoder, false, true},
       {"devicerep", kind::kDeviceRep, true},
       {"model", kind::kModel, true},
   };
@@ -100,7 +100,7 @@ void assign_component(ExperimentConfig& config, const std::string& slot, Compone
   if (slot == "supplementary") config.supplementary.push_back(std::move(component));
   if (slot == "sampler") config.sampler = std::move(component);
   if (slot == "source_sampler") config.source_sampler = std::move(component);
-  if (slot == "sampler_features") config.sampler_features = std::move(component);
+  if (slot == "sampler_features") config.sampler_features.push_back(std::move(component));
   if (slot == "devicerep") config.devicerep = std::move(component);
   if (slot == "model") config.model = std::move(component);
 }

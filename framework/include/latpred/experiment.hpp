@@ -31,9 +31,10 @@ struct ExperimentConfig {
   std::vector<ComponentConfig> supplementary;
   ComponentConfig sampler;                        // transfer samples
   std::optional<ComponentConfig> source_sampler;  // source samples (default: random)
-  // Encoder whose features both samplers read (default: the study's own features), e.g. sampling on op counts or
-  // CATE while the predictor reads the graph.
-  std::optional<ComponentConfig> sampler_features;
+  // Encoders whose features both samplers read ([sampler_features] or [[sampler_features]]; default: the study's
+  // own features), e.g. sampling on CATE, or on arch2vec + CATE + ZCP (CAZ), while the predictor reads the graph.
+  // Several: the first one's features with the .vec of the others concatenated, in order.
+  std::vector<ComponentConfig> sampler_features;
   ComponentConfig devicerep;
   ComponentConfig model;
   Params train;     // train_schema()

@@ -7,7 +7,7 @@
 //   [study]  name, seeds = [1, 2], output = "runs", data_dir, description
 //   [task]   see task.hpp
 //   [encoder] [supplementary] [sampler] [source_sampler] [devicerep] [model]   # type = "..." + that type's params
-//   [sampler_features]                  # optional encoder (type + params) whose features the samplers read
+//   [sampler_features]                  # optional encoder(s) (type + params) whose features the samplers read
 //   [train] [transfer]                  # train_schema() / transfer_schema()
 //   [nas]                               # nas_schema(): read by `latpred nas` only, not part of a run key
 //   [sweep]  mode = "grid" | "zip"
