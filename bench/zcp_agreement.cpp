@@ -1,6 +1,7 @@
 // Prints how well latpred's zero-cost proxies (a `latpred zcp` table) agree with a reference table per proxy:
 // Spearman and Kendall over the architectures both tables score (issue 5 validates against NASLib's 725-arch NB201
-// subset, measured on real CIFAR-10 batches, where latpred uses a synthetic batch).
+// subset, measured on real CIFAR-10 batches, where latpred uses a synthetic batch). When the reference has a
+// "val_accuracy" column, also how well each table's proxy ranks the architectures by accuracy (Spearman).
 // Usage: bench_zcp_agreement OURS.csv REFERENCE.csv [DATASET]
 //   OURS.csv: "<space>_index,ops,<proxy>..." as `latpred zcp` writes it.
 //   REFERENCE.csv: any table with a "<space>_index" column and proxy columns of the same names, e.g. the shared
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
     const int ours_index = index_column(ours, ours_path);
     const int ref_index = index_column(ref, ref_path);
     const int ref_dataset = column(ref, "dataset");
+    const int ref_accuracy = column(ref, "val_accuracy");
 
     std::map<long long, const std::vector<std::string>*> ref_rows;
     for (const auto& row : ref.rows) {
@@ -93,13 +95,19 @@ int main(int argc, char** argv) {
 
     std::printf("zcp_agreement: %s vs %s (%s), %zu reference archs\n\n", ours_path.c_str(), ref_path.c_str(),
                 dataset.c_str(), ref_rows.size());
-    std::printf("| proxy | archs in both | Spearman | Kendall tau-b |\n|---|---|---|---|\n");
+    if (ref_accuracy < 0) {
+      std::printf("| proxy | archs in both | Spearman | Kendall tau-b |\n|---|---|---|---|\n");
+    } else {
+      std::printf("| proxy | archs in both | Spearman | Kendall tau-b | ours vs accuracy | reference vs accuracy |\n"
+                  "|---|---|---|---|---|---|\n");
+    }
     int compared = 0;
     for (std::size_t c = 0; c < ours.header.size(); ++c) {
       const std::string& proxy = ours.header[c];
       const int rc = column(ref, proxy);
       if (static_cast<int>(c) == ours_index || proxy == "ops" || rc < 0) continue;
       std::vector<double> a, b;
+      std::vector<double> a_scored, b_scored, accuracy;  // the pairs whose arch has an accuracy
       for (const auto& row : ours.rows) {
         const auto it = ref_rows.find(std::stoll(row[static_cast<std::size_t>(ours_index)]));
         if (it == ref_rows.end()) continue;
@@ -108,14 +116,24 @@ int main(int argc, char** argv) {
         if (std::isnan(x) || std::isnan(y)) continue;  // undefined for that arch in either table
         a.push_back(x);
         b.push_back(y);
+        const double acc = ref_accuracy >= 0 ? number((*it->second)[static_cast<std::size_t>(ref_accuracy)]) : NAN;
+        if (std::isnan(acc)) continue;
+        a_scored.push_back(x);
+        b_scored.push_back(y);
+        accuracy.push_back(acc);
       }
       ++compared;
       if (a.size() < 2) {
-        std::printf("| %s | %zu | - | - |\n", proxy.c_str(), a.size());
-        continue;
+        std::printf("| %s | %zu | - | - |", proxy.c_str(), a.size());
+      } else {
+        std::printf("| %s | %zu | %.3f | %.3f |", proxy.c_str(), a.size(), latpred::spearman(a, b),
+                    latpred::kendall_tau_b(a, b));
       }
-      std::printf("| %s | %zu | %.3f | %.3f |\n", proxy.c_str(), a.size(), latpred::spearman(a, b),
-                  latpred::kendall_tau_b(a, b));
+      if (ref_accuracy >= 0 && accuracy.size() < 2) std::printf(" - | - |");
+      if (ref_accuracy >= 0 && accuracy.size() >= 2) {
+        std::printf(" %.3f | %.3f |", latpred::spearman(a_scored, accuracy), latpred::spearman(b_scored, accuracy));
+      }
+      std::printf("\n");
     }
     if (compared == 0) throw std::runtime_error("no proxy column is in both " + ours_path + " and " + ref_path);
   } catch (const std::exception& e) {

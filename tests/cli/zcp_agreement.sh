@@ -38,6 +38,18 @@ if grep -q '| zen |' "$work/out"; then fail "zen is not in the reference"; fi
 "$bench" "$work/ours.csv" "$work/ref.csv" cifar100 >"$work/out" 2>&1 || fail "cifar100 run"
 grep -q '^| params | 4 | -1.000 | -1.000 |$' "$work/out" || { cat "$work/out"; fail "cifar100 params row"; }
 
+# With an accuracy column: each table's proxy against it, over the archs that have one (arch 9 has none).
+cat >"$work/acc.csv" <<'CSV'
+dataset,nb201_index,params,val_accuracy
+cifar10,3,0.1,90
+cifar10,1,0.2,80
+cifar10,7,0.3,85
+cifar10,9,0.4,
+CSV
+"$bench" "$work/ours.csv" "$work/acc.csv" >"$work/out" 2>&1 || { cat "$work/out"; fail "accuracy run"; }
+grep -q '| ours vs accuracy | reference vs accuracy |' "$work/out" || { cat "$work/out"; fail "accuracy header"; }
+grep -q '^| params | 4 | 1.000 | 1.000 | -0.500 | -0.500 |$' "$work/out" || { cat "$work/out"; fail "accuracy row"; }
+
 if "$bench" "$work/ours.csv" "$work/ref.csv" imagenet >"$work/out" 2>&1; then fail "unknown dataset accepted"; fi
 grep -q "no rows of dataset 'imagenet'" "$work/out" || { cat "$work/out"; fail "unknown dataset message"; }
 echo "nb201_index,ops,params" >"$work/short.csv"
