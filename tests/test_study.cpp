@@ -265,6 +265,34 @@ values = [0.1, 0.2]
     CHECK_THAT(study_error(dir / "s.toml", registry, options),
                Catch::Contains("not one of the swept values. did you mean 'gat'"));
   }
+  SECTION("a swept table without a type merges into the table; with a type it replaces the component") {
+    write_text(dir / "s.toml", base + R"(
+[train]
+epochs = 7
+source_samples = 64
+[[sweep.axes]]
+key = "train"
+values = [{ lr = 0.01 }, { lr = 0.02, epochs = 3 }]
+[[sweep.axes]]
+key = "model"
+values = [{ dropout = 0.2 }, { type = "gat" }]
+)");
+    const auto study = load_study(dir / "s.toml", registry, options);
+    REQUIRE(study.runs.size() == 8);
+    const auto& first = study.runs[0].config;
+    CHECK(first.train.get_float("lr") == 0.01);
+    CHECK(first.train.get_int("epochs") == 7);  // kept from [train]
+    CHECK(first.train.get_int("source_samples") == 64);
+    CHECK(first.model.type == "mlp");
+    CHECK(first.model.params.get_int("hidden") == 32);  // kept from [model]
+    CHECK(first.model.params.get_float("dropout") == 0.2);
+    const auto& gat = study.runs[2].config;
+    CHECK(gat.model.type == "gat");
+    CHECK(gat.model.params.get_int("hidden") != 32);  // a new component: [model]'s keys are gone
+    const auto& later = study.runs[4].config;
+    CHECK(later.train.get_int("epochs") == 3);
+    CHECK(later.train.get_int("source_samples") == 64);
+  }
   SECTION("bad axes") {
     write_text(dir / "s.toml", base + "[[sweep.axes]]\nkey = \"modl.hidden\"\nvalues = [1]\n");
     CHECK_THAT(study_error(dir / "s.toml", registry, options), Catch::Contains("did you mean 'model'"));

@@ -96,7 +96,14 @@ void set_dotted(toml::table& root, const std::string& key, toml::node&& value, c
     const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty()) throw ConfigError(origin, key, "malformed dotted key (empty part)");
     if (dot == std::string::npos) {
-      table->insert_or_assign(part, std::move(value));
+      // A table without a type adjusts the table it lands on ([train], or a component's params): merging keeps
+      // what includes set. A table with a type starts a component afresh (its schema may differ).
+      toml::node* existing = table->get(part);
+      if (existing && existing->is_table() && value.is_table() && !value.as_table()->contains("type")) {
+        deep_merge(*existing->as_table(), std::move(*value.as_table()));
+      } else {
+        table->insert_or_assign(part, std::move(value));
+      }
       return;
     }
     toml::node* child = table->get(part);
