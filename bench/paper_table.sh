@@ -67,6 +67,28 @@ mkdir -p "$(dirname "$result")"
       }
     }' bench/paper_values.csv $(for d in "${dirs[@]}"; do echo "$d/results.csv"; done)
   echo
+  echo "Time per task (each run's own clock; with JOBS=2 two runs share the machine):"
+  echo
+  awk -F, '
+    FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { t = $col["task"]; v = $col["value"]; metric = $col["metric"] }
+    !(t in seen) { seen[t] = 1; order[++n] = t }
+    metric == "total_seconds" { runs[t]++; total[t] += v }
+    metric == "pretrain_seconds" { pre_s[t] += v }
+    metric == "pretrain_example_epochs" { pre_n[t] += v; counted[t]++ }
+    metric == "predict_seconds" { pred_s[t] += v }
+    metric == "eval_archs" { pred_n[t] += v }
+    END {
+      print "| task | runs | seconds per run | pretraining examples/s | predictions/s |"
+      print "|---|---|---|---|---|"
+      for (j = 1; j <= n; j++) {
+        t = order[j]
+        ex = counted[t] && pre_s[t] > 0 ? sprintf("%.0f", pre_n[t] / pre_s[t]) : "(not recorded)"
+        pr = pred_s[t] > 0 ? sprintf("%.0f", pred_n[t] / pred_s[t]) : ""
+        printf "| %s | %d | %.0f | %s | %s |\n", t, runs[t], total[t] / runs[t], ex, pr
+      }
+    }' $(for d in "${dirs[@]}"; do echo "$d/results.csv"; done)
+  echo
   echo "Time and memory per study:"
   echo '```'
   cat "$out/paper_table.time"

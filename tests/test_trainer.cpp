@@ -157,6 +157,8 @@ TEST_CASE("an experiment is deterministic under its seed and honours the evaluat
   const auto second = latpred::run_experiment(config, registry, workspace);
   CHECK(values(first, "spearman") == values(second, "spearman"));
   CHECK(values(first, "kendall") == values(second, "kendall"));
+  // The training throughput's numerator: 32 source archs x 2 train devices x 2 epochs.
+  CHECK(values(first, "pretrain_example_epochs") == std::vector<double>{128});
   config.seed = 4;
   CHECK(values(latpred::run_experiment(config, registry, workspace), "spearman") != values(first, "spearman"));
 

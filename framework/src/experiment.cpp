@@ -215,8 +215,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   }
   std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
   const auto pretrain_start = Clock::now();
+  int64_t epochs_run = 0;
   if (!pretrain.empty()) {
-    int64_t epochs_run = 0;
     const double loss =
         strategy->pretrain(predictor, pretrain, config.train, train_rng, [&](int64_t epoch, int64_t epochs) {
           epochs_run = epoch + 1;
@@ -227,6 +227,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
                  seconds_since(pretrain_start));
   }
   add_row("", 0, "pretrain_seconds", seconds_since(pretrain_start));
+  // Examples seen in pretraining (archs x devices x epochs): with pretrain_seconds, the training throughput.
+  add_row("", 0, "pretrain_example_epochs", static_cast<double>(pretrain.size()) * static_cast<double>(epochs_run));
   // How well the pretrained model ranks its own train devices (on up to 2000 archs): a fit diagnostic.
   if (!pretrain.empty()) {
     std::vector<int64_t> probe;
