@@ -66,12 +66,14 @@ void append_vectors(ArchFeatures& features, const std::vector<ComponentConfig>& 
     const ComponentConfig& component = extra[i];
     const ArchFeatures more = registry.create<Encoder>(component.type, component.params)->encode(data);
     const std::string key = extra.size() > 1 ? slot + "[" + std::to_string(i) + "].type" : slot + ".type";
-    if (!more.vec.defined())
+    if (!more.vec.defined()) {
       throw ConfigError({}, key, "encoder '" + component.type + "' produces no flat vector to concatenate");
-    if (more.vec.size(0) != data.num_archs())
+    }
+    if (more.vec.size(0) != data.num_archs()) {
       throw ConfigError({}, key,
                         "encoder '" + component.type + "' produced " + std::to_string(more.vec.size(0)) + " rows for " +
                             std::to_string(data.num_archs()) + " architectures");
+    }
     features.vec = features.vec.defined() ? at::cat({features.vec, more.vec}, 1) : more.vec;
   }
 }
@@ -82,9 +84,10 @@ ArchFeatures encode_sampler_features(const ExperimentConfig& config, const Regis
   if (config.sampler_features.empty()) return {};
   const ComponentConfig& first = config.sampler_features.front();
   ArchFeatures features = registry.create<Encoder>(first.type, first.params)->encode(data);
-  if (config.sampler_features.size() > 1 && !features.vec.defined())
+  if (config.sampler_features.size() > 1 && !features.vec.defined()) {
     throw ConfigError({}, "sampler_features[0].type",
                       "encoder '" + first.type + "' produces no flat vector to concatenate with the others");
+  }
   append_vectors(features, config.sampler_features, 1, "sampler_features", registry, data);
   return features;
 }

@@ -96,13 +96,21 @@ ComponentConfig resolve_component(const toml::table& table, const std::string& p
 }
 
 void assign_component(ExperimentConfig& config, const std::string& slot, ComponentConfig component) {
-  if (slot == "encoder") config.encoder = std::move(component);
-  if (slot == "supplementary") config.supplementary.push_back(std::move(component));
-  if (slot == "sampler") config.sampler = std::move(component);
-  if (slot == "source_sampler") config.source_sampler = std::move(component);
-  if (slot == "sampler_features") config.sampler_features.push_back(std::move(component));
-  if (slot == "devicerep") config.devicerep = std::move(component);
-  if (slot == "model") config.model = std::move(component);
+  if (slot == "encoder") {
+    config.encoder = std::move(component);
+  } else if (slot == "supplementary") {
+    config.supplementary.push_back(std::move(component));
+  } else if (slot == "sampler") {
+    config.sampler = std::move(component);
+  } else if (slot == "source_sampler") {
+    config.source_sampler = std::move(component);
+  } else if (slot == "sampler_features") {
+    config.sampler_features.push_back(std::move(component));
+  } else if (slot == "devicerep") {
+    config.devicerep = std::move(component);
+  } else if (slot == "model") {
+    config.model = std::move(component);
+  }
 }
 
 ExperimentConfig resolve_experiment(const toml::table& root, const Registry& registry, const ResolveContext& context) {
