@@ -10,12 +10,12 @@
 #include <ctime>
 #include <numeric>
 
+#include "bench_plugins.hpp"
 #include "latpred/allocator.hpp"
 #include "latpred/dataset.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/model.hpp"
-#include "latpred/plugin_loader.hpp"
 #include "predictor.hpp"
 
 int main(int argc, char** argv) {
@@ -27,10 +27,7 @@ int main(int argc, char** argv) {
   if (argc > 5) at::set_num_threads(std::atoi(argv[5]));
   const int predict_threads = argc > 6 ? std::atoi(argv[6]) : 1;  // Predictor::predict's chunk workers
   latpred::PluginHost host;
-  latpred::PluginSearchOptions options;
-  options.cli_paths = {LATPRED_BUILD_PLUGIN_DIR};
-  host.load_all(options);
-  const latpred::Registry& registry = host.registry();
+  const latpred::Registry& registry = load_build_plugins(host);
   auto data = latpred::load_dataset(data_dir, space);
   auto encoder = registry.create<latpred::Encoder>(
       "adjacency_ops", latpred::default_params(registry.get("encoder", "adjacency_ops").schema));

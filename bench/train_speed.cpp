@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "bench_plugins.hpp"
 #include "latpred/allocator.hpp"
 #include "latpred/dataset.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/error.hpp"
 #include "latpred/model.hpp"
-#include "latpred/plugin_loader.hpp"
 #include "predictor.hpp"
 
 namespace {
@@ -96,10 +96,7 @@ int main(int argc, char** argv) {
     const bool profile = profile_mode == "1" || profile_mode == "shapes";
 
     latpred::PluginHost host;
-    latpred::PluginSearchOptions options;
-    options.cli_paths = {LATPRED_BUILD_PLUGIN_DIR};
-    host.load_all(options);
-    const latpred::Registry& registry = host.registry();
+    const latpred::Registry& registry = load_build_plugins(host);
     auto data = latpred::load_dataset(data_dir, space);
     latpred::Params encoder_params = latpred::default_params(registry.get("encoder", "adjacency_ops").schema);
     encoder_params.set("graph", std::string("full"));

@@ -98,8 +98,9 @@ int main(int argc, char** argv) {
     if (ref_accuracy < 0) {
       std::printf("| proxy | archs in both | Spearman | Kendall tau-b |\n|---|---|---|---|\n");
     } else {
-      std::printf("| proxy | archs in both | Spearman | Kendall tau-b | ours vs accuracy | reference vs accuracy |\n"
-                  "|---|---|---|---|---|---|\n");
+      std::printf(
+          "| proxy | archs in both | Spearman | Kendall tau-b | ours vs accuracy | reference vs accuracy |\n"
+          "|---|---|---|---|---|---|\n");
     }
     int compared = 0;
     for (std::size_t c = 0; c < ours.header.size(); ++c) {
