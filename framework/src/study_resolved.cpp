@@ -36,8 +36,9 @@ void write_config(std::ostringstream& out, const ExperimentConfig& config, const
   write_component(out, prefix + "sampler", config.sampler);
   if (config.source_sampler) write_component(out, prefix + "source_sampler", *config.source_sampler);
   // Like [supplementary]: one encoder keeps the [sampler_features] form (and its run keys).
-  for (const auto& features : config.sampler_features)
+  for (const auto& features : config.sampler_features) {
     write_component(out, prefix + "sampler_features", features, config.sampler_features.size() > 1);
+  }
   write_component(out, prefix + "devicerep", config.devicerep);
   write_component(out, prefix + "model", config.model);
   out << "\n[" << prefix << "train]\n";
