@@ -111,10 +111,11 @@ int main(int argc, char** argv) {
 
     // Random (arch, device) examples on the two train devices, as pretraining sees them.
     std::mt19937_64 rng(7);
+    const std::vector<std::vector<int64_t>> measured_on = {data->measured_archs(0), data->measured_archs(1)};
     std::vector<latpred::Example> train;
     for (int64_t i = 0; i < examples; ++i) {
       const int device = static_cast<int>(i % 2);
-      const auto measured = data->measured_archs(device);
+      const std::vector<int64_t>& measured = measured_on[static_cast<std::size_t>(device)];
       const int64_t arch = measured[rng() % measured.size()];
       train.push_back({arch, device, data->normalized(device)[arch]});
     }
