@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -132,10 +133,10 @@ TEST_CASE("run --jobs workers take only unclaimed runs; begin_study clears stale
   const auto begun = latpred::begin_study(study);
   CHECK(begun.total == 6);
   CHECK(begun.skipped == 0);
-  // Another worker holds runs 0 and 3.
-  REQUIRE(latpred::detail::try_claim(begun.dir, study.runs[0].key));
-  REQUIRE(latpred::detail::try_claim(begun.dir, study.runs[3].key));
-  CHECK_FALSE(latpred::detail::try_claim(begun.dir, study.runs[3].key));
+  // Another worker holds runs 0 and 3 (each its own pretraining group: the sweep is over train.epochs).
+  REQUIRE(latpred::detail::try_claim(begun.dir, "pretrain-" + study.runs[0].pretrain_key));
+  REQUIRE(latpred::detail::try_claim(begun.dir, "pretrain-" + study.runs[3].pretrain_key));
+  CHECK_FALSE(latpred::detail::try_claim(begun.dir, "pretrain-" + study.runs[3].pretrain_key));
 
   FakeExecutor worker;
   const auto outcome = latpred::run_study_worker(study, worker.executor());
@@ -150,6 +151,35 @@ TEST_CASE("run --jobs workers take only unclaimed runs; begin_study clears stale
   CHECK(resumed.skipped == 4);
   CHECK(resumed.executed == 2);
   CHECK(rerun.seeds == std::vector<uint64_t>{1, 1});  // runs 0 and 3: seed 1 at epochs 1 and 2
+}
+
+TEST_CASE("a --jobs worker takes whole pretraining groups: runs that differ only in how they transfer",
+          "[runner][jobs]") {
+  const ScratchDir scratch("groups");
+  // train.epochs (outer) x transfer.lr x seeds 1, 2, 3: the two lr values of an (epochs, seed) share a pretraining.
+  const auto study = load_sweep(scratch.path, sweep_study_text("groups") + R"(
+[[sweep.axes]]
+key = "transfer.lr"
+values = [1e-3, 3e-3]
+)");
+  REQUIRE(study.runs.size() == 12);
+  std::set<std::string> groups;
+  for (const auto& run : study.runs) groups.insert(run.pretrain_key);
+  CHECK(groups.size() == 6);
+  CHECK(study.runs[0].pretrain_key == study.runs[3].pretrain_key);  // epochs 1 seed 1 at either lr
+  CHECK(study.runs[0].pretrain_key != study.runs[1].pretrain_key);  // another seed
+  CHECK(study.runs[0].key != study.runs[3].key);
+
+  const auto begun = latpred::begin_study(study);
+  // Another worker owns the group of run 0 (epochs 1, seed 1): neither of its runs is taken here.
+  REQUIRE(latpred::detail::try_claim(begun.dir, "pretrain-" + study.runs[0].pretrain_key));
+  FakeExecutor worker;
+  const auto outcome = latpred::run_study_worker(study, worker.executor());
+  CHECK(outcome.executed == 10);
+  CHECK_FALSE(latpred::run_finished(begun.dir, study.runs[0].key));
+  CHECK_FALSE(latpred::run_finished(begun.dir, study.runs[3].key));
+  // The two runs of a group run back to back (seeds 2, 2, 3, 3 at epochs 1; then epochs 2).
+  CHECK(worker.seeds == std::vector<uint64_t>{2, 2, 3, 3, 1, 1, 2, 2, 3, 3});
 }
 
 TEST_CASE("the runner reports progress: finished runs, stages and an ETA", "[runner]") {

@@ -7,11 +7,15 @@
 #include <set>
 
 #include "latpred/experiment.hpp"
+#include "latpred/study.hpp"
 #include "predictor.hpp"
+#include "pretrain_store.hpp"
+#include "study_test_support.hpp"
 #include "support.hpp"
 
 using latpred::ExperimentConfig;
 using latpred::ResultRow;
+namespace fs = std::filesystem;
 
 TEST_CASE("pair sampling skips ties, caps the count and is deterministic", "[trainer]") {
   const std::vector<float> targets{0.1f, 0.5f, 0.5f, 0.9f, 0.2f};
@@ -171,4 +175,73 @@ TEST_CASE("an experiment is deterministic under its seed and honours the evaluat
   config.transfer.set("eval_set", std::string("all"));
   CHECK(values(latpred::run_experiment(config, registry, workspace), "eval_archs") ==
         std::vector<double>{15625, 15625});
+}
+
+TEST_CASE("a stored pretrained state is reused by runs that differ only in how they transfer",
+          "[trainer][pretrained]") {
+  const std::string data_dir = latpred::test::shared_data_dir();
+  if (data_dir.empty()) {
+    WARN("../shared/data not found: test skipped");
+    return;
+  }
+  const study_test::ScratchDir scratch("pretrained");
+  const fs::path store = scratch.path / "pretrained";
+  const latpred::Registry& registry = latpred::test::build_plugins().registry();
+  latpred::Workspace workspace;
+  ExperimentConfig config = small_gpu_task(registry, data_dir);  // dgf with dropout: fine-tuning draws random numbers
+  config.train.set("source_samples", int64_t{32});
+  config.train.set("epochs", int64_t{2});
+  config.transfer.set("k", std::vector<int64_t>{5, 10});
+  config.transfer.set("epochs", int64_t{3});
+  auto values = [](const latpred::ExperimentResult& r, const std::string& name) {
+    std::vector<double> out;
+    for (const auto& row : r.rows)
+      if (row.metric == name) out.push_back(row.value);
+    return out;
+  };
+  auto state_files = [&] {
+    std::size_t n = 0;
+    for (const auto& entry : fs::directory_iterator(store)) n += entry.path().extension() == ".state" ? 1 : 0;
+    return n;
+  };
+
+  const auto fresh = latpred::run_experiment(config, registry, workspace);
+  const auto stored = latpred::run_experiment(config, registry, workspace, {}, store);
+  CHECK(values(stored, "pretrain_reused") == std::vector<double>{0});
+  CHECK(state_files() == 1);
+  CHECK(values(stored, "spearman") == values(fresh, "spearman"));
+  const auto reused = latpred::run_experiment(config, registry, workspace, {}, store);
+  CHECK(values(reused, "pretrain_reused") == std::vector<double>{1});
+  // The same numbers as a fresh pretraining: weights and the generator's state come back.
+  CHECK(values(reused, "spearman") == values(fresh, "spearman"));
+  CHECK(values(reused, "pretrain_seconds") == values(stored, "pretrain_seconds"));
+  CHECK(values(reused, "source_spearman") == values(stored, "source_spearman"));
+
+  // Another transfer: the same pretraining, and the numbers of that transfer after a fresh pretraining.
+  ExperimentConfig other_transfer = config;
+  other_transfer.transfer.set("lr", 3e-3);
+  REQUIRE(latpred::pretrain_identity(other_transfer) == latpred::pretrain_identity(config));
+  ExperimentConfig other_sampler = config;
+  other_sampler.sampler = {"kmeans", latpred::default_params(registry.get("sampler", "kmeans").schema)};
+  CHECK(latpred::pretrain_identity(other_sampler) == latpred::pretrain_identity(config));
+  other_sampler.source_sampler = other_sampler.sampler;  // now it picks the source archs: another pretraining
+  CHECK(latpred::pretrain_identity(other_sampler) != latpred::pretrain_identity(config));
+  const auto transferred = latpred::run_experiment(other_transfer, registry, workspace, {}, store);
+  CHECK(values(transferred, "pretrain_reused") == std::vector<double>{1});
+  CHECK(values(transferred, "spearman") ==
+        values(latpred::run_experiment(other_transfer, registry, workspace), "spearman"));
+  CHECK(values(transferred, "spearman") != values(fresh, "spearman"));
+
+  // Another pretraining (seed or [train]) stores a state of its own.
+  ExperimentConfig other_seed = config;
+  other_seed.seed = 4;
+  CHECK(values(latpred::run_experiment(other_seed, registry, workspace, {}, store), "pretrain_reused") ==
+        std::vector<double>{0});
+  CHECK(state_files() == 2);
+
+  // A damaged state is refused with its file named, never half-used.
+  const fs::path file = latpred::pretrained_state_path(store, latpred::pretrain_identity(config));
+  fs::resize_file(file, fs::file_size(file) / 2);
+  CHECK_THROWS_WITH(latpred::run_experiment(config, registry, workspace, {}, store),
+                    Catch::Contains(file.string()) && Catch::Contains("truncated"));
 }

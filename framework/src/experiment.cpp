@@ -18,9 +18,13 @@
 #include "latpred/metrics.hpp"
 #include "latpred/model.hpp"
 #include "latpred/sampler.hpp"
+#include "latpred/study.hpp"
 #include "latpred/training_strategy.hpp"
 #include "predictor.hpp"
+#include "pretrain_store.hpp"
 #include "seeding.hpp"
+
+namespace fs = std::filesystem;
 
 namespace latpred {
 
@@ -162,6 +166,78 @@ Scores score_device(const std::vector<std::vector<float>>& sets, const Dataset& 
   return out;
 }
 
+// Pretrains on the source archs (the same on every train device) and returns the rows it reports: its time, the
+// examples it saw and how well the result ranks each train device.
+std::vector<ResultRow> pretrain(const ExperimentConfig& config, const Registry& registry, const Dataset& data,
+                                const std::vector<int>& train_devices, const ArchFeatures* sample_on,
+                                Predictor& predictor, TrainingStrategy& strategy, const ProgressFn& progress) {
+  std::vector<ResultRow> rows;
+  auto add_row = [&](const std::string& device, const std::string& metric, double value) {
+    rows.push_back({config.task.name, device, 0, config.seed, metric, value});
+  };
+  const std::vector<int64_t> source_pool = measured_on_all(data, train_devices);
+  const int64_t source_samples = config.train.get_int("source_samples");
+  std::vector<Example> pretrain;
+  if (source_samples > 0) {
+    const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
+    auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
+    const SampleRequest request{&data,       sample_on,
+                                source_pool, std::min<int64_t>(source_samples, source_pool.size()),
+                                -1,          derive_seed(config.seed, "source")};
+    for (int64_t arch : source_sampler->select(request))
+      for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
+  }
+  std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
+  const auto pretrain_start = Clock::now();
+  int64_t epochs_run = 0;
+  if (!pretrain.empty()) {
+    const double loss =
+        strategy.pretrain(predictor, pretrain, config.train, train_rng, [&](int64_t epoch, int64_t epochs) {
+          epochs_run = epoch + 1;
+          if (progress) progress("pretrain", epoch + 1, epochs);
+        });
+    spdlog::info("pretrained on {} examples ({} archs x {} devices), {} epochs, final loss {:.4f}, {:.1f} s",
+                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(), epochs_run, loss,
+                 seconds_since(pretrain_start));
+  }
+  add_row("", "pretrain_seconds", seconds_since(pretrain_start));
+  // Examples seen in pretraining (archs x devices x epochs): with pretrain_seconds, the training throughput.
+  add_row("", "pretrain_example_epochs", static_cast<double>(pretrain.size()) * static_cast<double>(epochs_run));
+  // How well the pretrained model ranks its own train devices (on up to 2000 archs): a fit diagnostic.
+  if (!pretrain.empty()) {
+    std::vector<int64_t> probe;
+    const std::size_t stride = std::max<std::size_t>(1, source_pool.size() / 2000);
+    for (std::size_t i = 0; i < source_pool.size(); i += stride) probe.push_back(source_pool[i]);
+    for (int d : train_devices) {
+      const std::vector<float> pred = predictor.predict(probe, d);
+      std::vector<double> truth;
+      for (int64_t a : probe) truth.push_back(data.normalized(d)[a]);
+      const double rho = spearman({pred.begin(), pred.end()}, truth);
+      add_row(data.device(d).name, "source_spearman", rho);
+      spdlog::info("pretrained model on train device {}: spearman {:.4f}", data.device(d).name, rho);
+    }
+  }
+  return rows;
+}
+
+// Loads a stored pretrained state into the predictor and the global generator; DataError naming the file when it
+// does not fit the predictor (a plugin whose parameters changed since the state was stored).
+void reuse_pretrained(const PretrainedState& stored, const fs::path& file, Predictor& predictor) {
+  const std::vector<at::Tensor> current = predictor.snapshot();
+  bool fits = current.size() == stored.weights.size();
+  for (std::size_t i = 0; fits && i < current.size(); ++i)
+    fits =
+        current[i].sizes() == stored.weights[i].sizes() && current[i].scalar_type() == stored.weights[i].scalar_type();
+  if (!fits)
+    throw DataError(file.string(), 0,
+                    "the stored pretrained state (" + std::to_string(stored.weights.size()) +
+                        " tensors) does not fit the predictor (" + std::to_string(current.size()) +
+                        " tensors): did a plugin change since it was stored? Delete the file to pretrain again");
+  predictor.restore(stored.weights);
+  set_default_generator_state(stored.generator, file);
+  spdlog::info("pretrained state reused from {}", file.string());
+}
+
 }  // namespace
 
 ArchFeatures encode_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
@@ -172,7 +248,7 @@ ArchFeatures encode_features(const ExperimentConfig& config, const Registry& reg
 }
 
 ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry, Workspace& workspace,
-                                const ProgressFn& progress) {
+                                const ProgressFn& progress, const fs::path& pretrained_dir) {
   const auto start = Clock::now();
   at::manual_seed(config.seed);
   const Task& task = config.task;
@@ -203,49 +279,22 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     result.rows.push_back({task.name, device, k, config.seed, metric, value});
   };
 
-  // Pretraining: the same source archs on every train device.
-  const std::vector<int64_t> source_pool = measured_on_all(data, train_devices);
-  const int64_t source_samples = config.train.get_int("source_samples");
-  std::vector<Example> pretrain;
-  if (source_samples > 0) {
-    const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
-    auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
-    const SampleRequest request{&data,       sample_on,
-                                source_pool, std::min<int64_t>(source_samples, source_pool.size()),
-                                -1,          derive_seed(config.seed, "source")};
-    for (int64_t arch : source_sampler->select(request))
-      for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
+  // Pretraining, or its stored state when a run with the same pretraining identity stored one.
+  const std::string identity = pretrained_dir.empty() ? std::string() : pretrain_identity(config);
+  const fs::path state_file = identity.empty() ? fs::path() : pretrained_state_path(pretrained_dir, identity);
+  const std::optional<PretrainedState> stored =
+      identity.empty() ? std::nullopt : load_pretrained_state(state_file, identity);
+  if (stored) {
+    reuse_pretrained(*stored, state_file, predictor);
+    result.rows.insert(result.rows.end(), stored->rows.begin(), stored->rows.end());
+  } else {
+    const std::vector<ResultRow> rows =
+        pretrain(config, registry, data, train_devices, sample_on, predictor, *strategy, progress);
+    result.rows.insert(result.rows.end(), rows.begin(), rows.end());
+    if (!identity.empty())
+      store_pretrained_state(state_file, identity, {predictor.snapshot(), default_generator_state(), rows});
   }
-  std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
-  const auto pretrain_start = Clock::now();
-  int64_t epochs_run = 0;
-  if (!pretrain.empty()) {
-    const double loss =
-        strategy->pretrain(predictor, pretrain, config.train, train_rng, [&](int64_t epoch, int64_t epochs) {
-          epochs_run = epoch + 1;
-          if (progress) progress("pretrain", epoch + 1, epochs);
-        });
-    spdlog::info("pretrained on {} examples ({} archs x {} devices), {} epochs, final loss {:.4f}, {:.1f} s",
-                 pretrain.size(), pretrain.size() / train_devices.size(), train_devices.size(), epochs_run, loss,
-                 seconds_since(pretrain_start));
-  }
-  add_row("", 0, "pretrain_seconds", seconds_since(pretrain_start));
-  // Examples seen in pretraining (archs x devices x epochs): with pretrain_seconds, the training throughput.
-  add_row("", 0, "pretrain_example_epochs", static_cast<double>(pretrain.size()) * static_cast<double>(epochs_run));
-  // How well the pretrained model ranks its own train devices (on up to 2000 archs): a fit diagnostic.
-  if (!pretrain.empty()) {
-    std::vector<int64_t> probe;
-    const std::size_t stride = std::max<std::size_t>(1, source_pool.size() / 2000);
-    for (std::size_t i = 0; i < source_pool.size(); i += stride) probe.push_back(source_pool[i]);
-    for (int d : train_devices) {
-      const std::vector<float> pred = predictor.predict(probe, d);
-      std::vector<double> truth;
-      for (int64_t a : probe) truth.push_back(data.normalized(d)[a]);
-      const double rho = spearman({pred.begin(), pred.end()}, truth);
-      add_row(data.device(d).name, 0, "source_spearman", rho);
-      spdlog::info("pretrained model on train device {}: spearman {:.4f}", data.device(d).name, rho);
-    }
-  }
+  add_row("", 0, "pretrain_reused", stored ? 1.0 : 0.0);
   const std::vector<at::Tensor> pretrained = predictor.snapshot();
 
   // Transfer to every (test device, k).

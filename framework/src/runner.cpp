@@ -1,6 +1,8 @@
 // run_study and run_study_worker: the resume loop over the runs of a study, with progress lines and an ETA.
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -25,6 +27,22 @@ struct LoopMode {
   bool claim = false;  // take a run only after claiming it exclusively (workers)
 };
 
+// The order in which a loop visits `selected`: plan order; for workers, the runs of one pretraining group (same
+// pretrain_key) together, groups in order of first appearance.
+std::vector<std::size_t> work_order(const Study& study, const std::vector<std::size_t>& selected, bool by_group) {
+  if (!by_group) return selected;
+  std::vector<std::string> groups;
+  std::map<std::string, std::vector<std::size_t>> members;
+  for (const std::size_t i : selected) {
+    const std::string& key = study.runs[i].pretrain_key.empty() ? study.runs[i].key : study.runs[i].pretrain_key;
+    if (!members.count(key)) groups.push_back(key);
+    members[key].push_back(i);
+  }
+  std::vector<std::size_t> order;
+  for (const auto& key : groups) order.insert(order.end(), members[key].begin(), members[key].end());
+  return order;
+}
+
 // Executes the unfinished runs of `mode.shard` in plan order into `dir`. Throws Error naming the first failing run.
 StudyOutcome execute_runs(const Study& study, const fs::path& dir, const ExperimentExecutor& execute,
                           const RunnerOptions& options, const LoopMode& mode) {
@@ -41,17 +59,24 @@ StudyOutcome execute_runs(const Study& study, const fs::path& dir, const Experim
               pending, outcome.total - pending, dir.string());
 
   double executed_seconds = 0.0;
-  std::size_t position = 0;
-  for (const std::size_t i : selected) {
+  std::map<std::size_t, std::size_t> position;  // run index -> 1-based place in the selection, for log lines
+  for (const std::size_t i : selected) position.emplace(i, position.size() + 1);
+  std::set<std::string> claimed;  // pretraining groups this worker owns
+  for (const std::size_t i : work_order(study, selected, mode.claim)) {
     const StudyRun& run = study.runs[i];
-    const std::string where = "run " + std::to_string(++position) + "/" + std::to_string(outcome.total);
+    const std::string where = "run " + std::to_string(position[i]) + "/" + std::to_string(outcome.total);
     if (run_finished(dir, run.key)) {
       ++outcome.skipped;
       spdlog::log(mode.claim ? spdlog::level::debug : spdlog::level::info, "{} {}{}: finished earlier, skipped", where,
                   run.key, describe(run));
       continue;
     }
-    if (mode.claim && !detail::try_claim(dir, run.key)) continue;  // another worker has it
+    // A worker claims a whole pretraining group, so the group pretrains once and its other runs reuse the state.
+    const std::string group = "pretrain-" + (run.pretrain_key.empty() ? run.key : run.pretrain_key);
+    if (mode.claim && !claimed.count(group)) {
+      if (!detail::try_claim(dir, group)) continue;  // another worker has it
+      claimed.insert(group);
+    }
     const std::size_t left = pending - outcome.executed;
     StudyProgress progress{outcome.skipped + outcome.executed, outcome.total, run.key + describe(run), "", 0, 0, -1.0};
     if (outcome.executed)

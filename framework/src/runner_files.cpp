@@ -21,7 +21,8 @@ void write_file_atomic(const fs::path& file, const std::string& content) {
   std::error_code error;
   if (file.has_parent_path()) fs::create_directories(file.parent_path(), error);
   if (error) throw Error("cannot create directory " + file.parent_path().string() + ": " + error.message());
-  const fs::path temporary = file.string() + ".tmp";
+  // Per process: two workers writing the same file never share a temporary.
+  const fs::path temporary = file.string() + "." + std::to_string(::getpid()) + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << content;

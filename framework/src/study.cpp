@@ -273,6 +273,7 @@ Study load_study(const fs::path& file, const Registry& registry, const StudyOpti
       run.swept = swept;
       run.resolved = resolved_run_toml(run.config);
       run.key = run_key(run.resolved);
+      run.pretrain_key = run_key(pretrain_identity(run.config));
       if (!keys.insert(run.key).second)
         throw ConfigError({file_name}, "sweep",
                           "two runs resolve to the same config (" + describe(swept) + ", seed " + std::to_string(seed) +

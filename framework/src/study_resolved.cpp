@@ -78,6 +78,14 @@ std::string run_key(const std::string& resolved_toml) {
   return hex;
 }
 
+std::string pretrain_identity(const ExperimentConfig& config) {
+  ExperimentConfig pretraining = config;
+  pretraining.sampler = {"(transfer only)", Params()};
+  pretraining.transfer = Params();
+  if (!pretraining.source_sampler) pretraining.sampler_features.clear();
+  return resolved_run_toml(pretraining);
+}
+
 std::string resolved_study_toml(const Study& study) {
   std::ostringstream out;
   out << "# Resolved config of study '" << study.name << "': " << study.runs.size()
@@ -147,6 +155,7 @@ std::vector<StudyRun> load_resolved_runs(const std::filesystem::path& file, cons
         if (const toml::node* value = swept->get(key)) run.swept.push_back({key, detail::toml_plain(*value)});
     run.resolved = resolved_run_toml(config);
     run.key = run_key(run.resolved);
+    run.pretrain_key = run_key(pretrain_identity(config));
     runs.push_back(std::move(run));
   }
   return runs;

@@ -46,6 +46,7 @@ struct StudyRun {
   ExperimentConfig config;
   std::vector<SweptValue> swept;  // one per sweep axis, in axis order
   std::string resolved;           // canonical TOML of the run config (every default filled in)
+  std::string pretrain_key;       // run_key(pretrain_identity(config)): runs sharing it share one pretraining
 };
 
 struct Study {
@@ -72,6 +73,10 @@ LATPRED_API Study load_study(const std::filesystem::path& file, const Registry& 
 // run key does not depend on where the data lives.
 LATPRED_API std::string resolved_run_toml(const ExperimentConfig& config);
 LATPRED_API std::string run_key(const std::string& resolved_toml);
+// The part of a run's canonical text that determines its pretrained state: everything but [sampler] and
+// [transfer] (and [sampler_features] unless a [source_sampler] reads them). Runs that differ only in how they
+// transfer share it, and so can share one pretraining (PretrainStore).
+LATPRED_API std::string pretrain_identity(const ExperimentConfig& config);
 
 // resolved.toml of a run directory: every run of the study as a [[run]] entry (key, swept values, config).
 LATPRED_API std::string resolved_study_toml(const Study& study);
