@@ -5,7 +5,8 @@
 # except the transfer samples) beside the published HELP / MultiPredict / NASFLAT values, plus wall time.
 # Writes bench/results/paper_table.md and .csv. Usage: bench/paper_table.sh [NB201_STUDY FBNET_STUDY] [--set ...]
 # JOBS=N runs each study with `latpred run --jobs N` (N worker processes); RESULT=path/name writes name.md and
-# name.csv instead of bench/results/paper_table.*.
+# name.csv instead of bench/results/paper_table.*. RUN=0 only summarises the studies' existing run directories
+# (finished earlier, perhaps in several invocations): nothing is run, and their manifests are left untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nb201_study=${1:-pipelines/paper/nb201.toml}
@@ -16,10 +17,13 @@ out=${OUTPUT:-runs}
 result=${RESULT:-bench/results/paper_table}
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 start=$(date +%s)
-for study in "$nb201_study" "$fbnet_study"; do
-  /usr/bin/time -f "%e s wall, %U s user, %M KB peak RSS: $study" -a -o "$out/paper_table.time" \
-    "$latpred" run "$study" --output "$out" --jobs "${JOBS:-1}" "$@"
-done
+run=${RUN:-1}
+if [[ $run != 0 ]]; then
+  for study in "$nb201_study" "$fbnet_study"; do
+    /usr/bin/time -f "%e s wall, %U s user, %M KB peak RSS: $study" -a -o "$out/paper_table.time" \
+      "$latpred" run "$study" --output "$out" --jobs "${JOBS:-1}" "$@"
+  done
+fi
 end=$(date +%s)
 dirs=()
 for study in "$nb201_study" "$fbnet_study"; do
@@ -31,7 +35,11 @@ mkdir -p "$(dirname "$result")"
   echo
   echo "Studies: $nb201_study, $fbnet_study $*; git $(git rev-parse --short HEAD); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores."
   echo "Evaluation: every measured architecture of the test device except the transfer samples (the paper: archs 0-127)."
-  echo "Whole table: $((end - start)) s wall."
+  if [[ $run != 0 ]]; then
+    echo "Whole table: $((end - start)) s wall."
+  else
+    echo "Summarised from existing run directories (RUN=0); their invocations are listed at the end."
+  fi
   echo
   awk -F, -v csv="$result.csv" '
     FNR == 1 && FILENAME ~ /paper_values/ { next }
@@ -89,8 +97,16 @@ mkdir -p "$(dirname "$result")"
       }
     }' $(for d in "${dirs[@]}"; do echo "$d/results.csv"; done)
   echo
-  echo "Time and memory per study:"
-  echo '```'
-  cat "$out/paper_table.time"
-  echo '```'
+  if [[ $run != 0 ]]; then
+    echo "Time and memory per study:"
+    echo '```'
+    cat "$out/paper_table.time"
+    echo '```'
+  else
+    echo "Last invocation of each study (manifest.json; earlier invocations of a resumed study are not recorded):"
+    echo
+    for d in "${dirs[@]}"; do
+      python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); print("- `{}`: {} to {}, {}, git {}".format(m["command_line"], m["started"], m["ended"], m["status"], m["git_revision"][:7]))' "$d/manifest.json"
+    done
+  fi
 } | tee "$result.md"
