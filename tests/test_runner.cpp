@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,13 @@ TEST_CASE("the runner writes the run directory and resumes after a failure", "[r
   CHECK(manifest["runs"]["executed"] == 4);
   CHECK(manifest["command_line"] == "latpred run study.toml");
   CHECK(manifest["torch_threads"].get<int>() >= 1);
+  // OpenBLAS's thread count changes the numbers, so it is recorded (CI installs OpenBLAS: TOOLCHAIN.md).
+  const auto& blas = manifest["blas"];
+  REQUIRE(blas.contains("library"));
+  if (blas["library"] != "unknown") {
+    CHECK(blas["threads"].get<int>() >= 1);
+    if (const char* env = std::getenv("OPENBLAS_NUM_THREADS")) CHECK(blas["threads"].get<int>() == std::atoi(env));
+  }
   CHECK_FALSE(manifest["libtorch_version"].get<std::string>().empty());
   const auto predictions = lines_of(run_dir / "predictions" / (study.runs[3].key + ".csv"));
   REQUIRE(predictions.size() == 1 + 2 * 2);

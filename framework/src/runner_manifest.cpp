@@ -2,6 +2,8 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -47,6 +49,18 @@ std::string cpu_model() {
   return "unknown";
 }
 
+// The BLAS LibTorch's GEMMs run on, looked up at run time so latpred does not link OpenBLAS itself. Its thread
+// count changes GEMM rounding (a 10-sample fine-tune amplifies that into different Spearmans), so a result is only
+// reproducible with it recorded. {"library": "unknown"} for a BLAS other than OpenBLAS.
+nlohmann::json blas_info() {
+  using ThreadsFn = int (*)();
+  using ConfigFn = char* (*)();
+  auto threads = reinterpret_cast<ThreadsFn>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  auto config = reinterpret_cast<ConfigFn>(::dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  if (!threads) return {{"library", "unknown"}};
+  return {{"library", config ? std::string(config()) : std::string("OpenBLAS")}, {"threads", threads()}};
+}
+
 }  // namespace
 
 std::string utc_timestamp() {
@@ -80,6 +94,7 @@ void write_manifest(const Study& study, const RunnerOptions& options, const Mani
       {"libtorch_version", TORCH_VERSION},
       {"cpu_model", cpu_model()},
       {"torch_threads", at::get_num_threads()},
+      {"blas", blas_info()},
       {"plugins", plugins},
       {"runs", {{"total", info.outcome.total}, {"skipped", info.outcome.skipped}, {"executed", info.outcome.executed}}},
   };
