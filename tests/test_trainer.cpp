@@ -238,9 +238,16 @@ TEST_CASE("a stored pretrained state is reused by runs that differ only in how t
   CHECK(values(latpred::run_experiment(other_seed, registry, workspace, {}, store), "pretrain_reused") ==
         std::vector<double>{0});
   CHECK(state_files() == 2);
+  // The same config on another data directory (here the same tables under another name) does not reuse it.
+  ExperimentConfig other_data = config;
+  other_data.data_dir = data_dir + "/.";
+  workspace.put(other_data.data_dir, "nb201", workspace.dataset(data_dir, "nb201"));
+  CHECK(values(latpred::run_experiment(other_data, registry, workspace, {}, store), "pretrain_reused") ==
+        std::vector<double>{0});
+  CHECK(state_files() == 3);
 
   // A damaged state is refused with its file named, never half-used.
-  const fs::path file = latpred::pretrained_state_path(store, latpred::pretrain_identity(config));
+  const fs::path file = latpred::pretrained_state_path(store, latpred::store_identity(config));
   fs::resize_file(file, fs::file_size(file) / 2);
   CHECK_THROWS_WITH(latpred::run_experiment(config, registry, workspace, {}, store),
                     Catch::Contains(file.string()) && Catch::Contains("truncated"));

@@ -53,7 +53,7 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
       const ExperimentExecutor execute = [&](const ExperimentConfig& config, const ProgressFn& progress) {
         ExperimentConfig located = config;
         located.data_dir = resolve_data_dir(config.data_dir).string();
-        return run_experiment(located, host->registry(), workspace, progress, study.run_dir() / "pretrained");
+        return run_experiment(located, host->registry(), workspace, progress, study.output / "pretrained");
       };
       RunnerOptions options;
       options.plugins = host->plugins();

@@ -18,7 +18,6 @@
 #include "latpred/metrics.hpp"
 #include "latpred/model.hpp"
 #include "latpred/sampler.hpp"
-#include "latpred/study.hpp"
 #include "latpred/training_strategy.hpp"
 #include "predictor.hpp"
 #include "pretrain_store.hpp"
@@ -280,7 +279,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   };
 
   // Pretraining, or its stored state when a run with the same pretraining identity stored one.
-  const std::string identity = pretrained_dir.empty() ? std::string() : pretrain_identity(config);
+  const std::string identity = pretrained_dir.empty() ? std::string() : store_identity(config);
   const fs::path state_file = identity.empty() ? fs::path() : pretrained_state_path(pretrained_dir, identity);
   const std::optional<PretrainedState> stored =
       identity.empty() ? std::nullopt : load_pretrained_state(state_file, identity);

@@ -113,6 +113,10 @@ void set_default_generator_state(const at::Tensor& state, const fs::path& file) 
   }
 }
 
+std::string store_identity(const ExperimentConfig& config) {
+  return pretrain_identity(config) + "\n# data_dir " + config.data_dir + "\n";
+}
+
 fs::path pretrained_state_path(const fs::path& dir, const std::string& identity) {
   return dir / (run_key(identity) + ".state");
 }

@@ -26,6 +26,10 @@ struct PretrainedState {
 LATPRED_API at::Tensor default_generator_state();
 LATPRED_API void set_default_generator_state(const at::Tensor& state, const std::filesystem::path& file);
 
+// What a stored state is keyed by: pretrain_identity(config) and the data directory (a store shared by studies must
+// not hand one dataset's state to another).
+LATPRED_API std::string store_identity(const ExperimentConfig& config);
+
 // <dir>/<run_key(identity)>.state
 LATPRED_API std::filesystem::path pretrained_state_path(const std::filesystem::path& dir, const std::string& identity);
 

@@ -91,9 +91,9 @@ struct ArchFeatures;  // latpred/encoder.hpp
 // concatenated in order (ConfigError when one produces no flat vector).
 LATPRED_API ArchFeatures encode_features(const ExperimentConfig& config, const Registry& registry, const Dataset& data);
 
-// With `pretrained_dir`, the pretrained state is stored there under the run's pretrain_identity, and a run whose
-// identity already has a stored state reuses it instead of pretraining (same numbers: the state includes the
-// random generator's), reporting pretrain_reused = 1 and the stored pretraining rows.
+// With `pretrained_dir`, the pretrained state is stored there under the run's pretrain_identity and data_dir, and a
+// run whose identity already has a stored state reuses it instead of pretraining (same numbers: the state includes
+// the random generator's), reporting pretrain_reused = 1 and the stored pretraining rows.
 LATPRED_API ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry,
                                             Workspace& workspace, const ProgressFn& progress = {},
                                             const std::filesystem::path& pretrained_dir = {});

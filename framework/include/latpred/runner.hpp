@@ -4,10 +4,11 @@
 //   manifest.json           git revision, versions, plugins (with sha256), CPU, threads, start/end, command line
 //   runs/<run_key>.csv      the rows of one finished run, written atomically: its presence means "done"
 //   predictions/<key>.csv   per-architecture predictions, when the experiment returns them
-//   pretrained/<key>.state  pretrained states (latpred run): runs that differ only in how they transfer pretrain
-//                           once (experiment.hpp); delete the directory to pretrain afresh
 //   results.csv             long form: run_key, task, device, k, seed, <swept keys>, metric, value
 //   summary.csv             mean, population std and n over seeds, grouped by everything else
+// Beside the study directories, <output>/pretrained/<key>.state holds pretrained states (latpred run): runs of any
+// study under the same output that differ only in how they transfer pretrain once (experiment.hpp). Delete it to
+// pretrain afresh, e.g. after changing a model plugin.
 // Finished runs are skipped on re-run (resume); results.csv and summary.csv are regenerated from runs/.
 // Scale-out modes share this layout: --jobs workers claim pretraining groups (the runs sharing a pretrain_key) in
 // claims/ and write runs/ of the same directory;
