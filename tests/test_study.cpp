@@ -240,6 +240,38 @@ values = [0.1, 0.2]
 )");
     CHECK_THAT(study_error(file, registry, options), Catch::Contains("'train.epochs' has 3 values, 'train.lr' has 2"));
   }
+  SECTION("a linked axis moves several keys together, inside a grid") {
+    const fs::path file = write_text(dir / "s.toml", base + R"(
+[[sweep.axes]]
+key = "train.epochs"
+values = [1, 2]
+[[sweep.axes]]
+keys = ["train.lr", "transfer.k"]
+values = [[0.1, [5]], [0.2, [5, 10]], [0.3, [10]]]
+)");
+    const auto study = load_study(file, registry, options);
+    REQUIRE(study.runs.size() == 12);  // 2 x 3 points x 2 seeds
+    CHECK(study.swept_keys == std::vector<std::string>{"train.epochs", "train.lr", "transfer.k"});
+    CHECK(swept_values(study, 1) ==
+          std::vector<std::string>{"0.1", "0.1", "0.2", "0.2", "0.3", "0.3", "0.1", "0.1", "0.2", "0.2", "0.3", "0.3"});
+    CHECK(swept_values(study, 2) == std::vector<std::string>{"[5]", "[5]", "[5, 10]", "[5, 10]", "[10]", "[10]", "[5]",
+                                                             "[5]", "[5, 10]", "[5, 10]", "[10]", "[10]"});
+    CHECK(study.runs[9].config.train.get_int("epochs") == 2);
+    CHECK(study.runs[9].config.train.get_float("lr") == 0.2);
+    CHECK(study.runs[9].config.transfer.get_ints("k") == std::vector<int64_t>{5, 10});
+  }
+  SECTION("a linked axis needs one value per key") {
+    write_text(dir / "s.toml",
+               base + "[[sweep.axes]]\nkeys = [\"train.lr\", \"transfer.k\"]\nvalues = [[0.1, [5]], [0.2]]\n");
+    CHECK_THAT(study_error(dir / "s.toml", registry, options),
+               Catch::Contains("'sweep.axes[0].values[1]': expected an array of 2 values, one per key of train.lr, "
+                               "transfer.k"));
+    write_text(dir / "s.toml", base + "[[sweep.axes]]\nkeys = [\"train.lr\"]\nvalues = [[0.1]]\n");
+    CHECK_THAT(study_error(dir / "s.toml", registry, options), Catch::Contains("two or more dotted keys"));
+    write_text(dir / "s.toml",
+               base + "[[sweep.axes]]\nkeys = [\"train.lr\", \"study.name\"]\nvalues = [[0.1, \"x\"]]\n");
+    CHECK_THAT(study_error(dir / "s.toml", registry, options), Catch::Contains("cannot sweep 'study.name'"));
+  }
   SECTION("a bad swept value is reported at its position, with the sweep point") {
     const fs::path file =
         write_text(dir / "s.toml", base + "[[sweep.axes]]\nkey = \"model.hidden\"\nvalues = [8, 0]\n");

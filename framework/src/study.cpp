@@ -19,7 +19,8 @@ using detail::source_pos;
 using detail::toml_type_name;
 
 struct Axis {
-  std::string key;
+  std::string key;                // the swept key; a linked axis' keys joined with "+" (for messages)
+  std::vector<std::string> keys;  // the keys each value sets: {key}, or a linked axis' `keys`
   std::size_t count = 0;
   SourcePos pos;
   std::string component;  // set when the axis sweeps a component's type
@@ -94,6 +95,58 @@ void parse_header(const toml::table& root, Study& study, const StudyOptions& opt
                       "'" + study.name + "' is not usable as a directory name (letters, digits, '_', '-', '.')");
 }
 
+// The keys an axis sets: `key = "a.b"`, or a linked axis' `keys = ["a.b", "c"]` (each value then an array with
+// one element per key, so several keys move together, e.g. a sampler and the features it reads).
+std::vector<std::string> axis_keys(const toml::table& table, const std::string& path, const SourcePos& pos,
+                                   const std::string& file) {
+  const toml::node* keys = table.get("keys");
+  if (!keys) {
+    const std::string key = read_string(table, path, "key", "", file);
+    if (key.empty())
+      throw ConfigError(pos, path + ".key", "missing the dotted key to sweep (or `keys` to link several)");
+    return {key};
+  }
+  if (table.get("key")) throw ConfigError(source_pos(*keys, file), path, "give either `key` or `keys`, not both");
+  const toml::array* array = keys->as_array();
+  std::vector<std::string> out;
+  if (array)
+    for (const auto& item : *array)
+      if (item.is_string()) out.push_back(item.as_string()->get());
+  if (!array || out.size() != array->size() || out.size() < 2)
+    throw ConfigError(source_pos(*keys, file), path + ".keys",
+                      "expected an array of two or more dotted keys that move together, e.g. [\"sampler\", "
+                      "\"sampler_features\"]");
+  return out;
+}
+
+// A swept key must name a sweepable table and be swept once.
+void check_swept_key(const std::string& key, const toml::table& table, const std::string& path, const std::string& file,
+                     std::set<std::string>& seen) {
+  const toml::node* node = table.get(table.get("keys") ? "keys" : "key");
+  const SourcePos pos = node ? source_pos(*node, file) : source_pos(table, file);
+  const auto& tables = detail::top_level_tables();
+  const std::string head = key.substr(0, key.find('.'));
+  if (head == "study" || head == "sweep" || head == "nas" ||
+      std::find(tables.begin(), tables.end(), head) == tables.end())
+    throw ConfigError(pos, path + ".key",
+                      "cannot sweep '" + key + "'. " + did_you_mean(head, tables) +
+                          "A swept key starts with one of: task, encoder, supplementary, sampler, source_sampler, "
+                          "sampler_features, devicerep, model, train, transfer");
+  if (!seen.insert(key).second) throw ConfigError(pos, path + ".key", "'" + key + "' is swept twice");
+}
+
+// Every value of a linked axis is an array with one element per key.
+void check_linked_values(const toml::array& values, const std::vector<std::string>& keys, const std::string& path,
+                         const std::string& file) {
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    const toml::array* parts = values.get(v)->as_array();
+    if (!parts || parts->size() != keys.size())
+      throw ConfigError(
+          source_pos(*values.get(v), file), path + ".values[" + std::to_string(v) + "]",
+          "expected an array of " + std::to_string(keys.size()) + " values, one per key of " + join(keys));
+  }
+}
+
 std::vector<Axis> parse_sweep(const toml::table& root, Study& study) {
   const std::string file = study.file.string();
   std::vector<Axis> axes;
@@ -111,32 +164,25 @@ std::vector<Axis> parse_sweep(const toml::table& root, Study& study) {
   if (!array)
     throw ConfigError(source_pos(*axes_node, file), "sweep.axes",
                       "expected an array of tables ([[sweep.axes]]), got " + toml_type_name(*axes_node));
-  const auto& tables = detail::top_level_tables();
   std::set<std::string> seen;
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::node& entry = *array->get(i);
     const std::string path = "sweep.axes[" + std::to_string(i) + "]";
     const toml::table* table = entry.as_table();
     if (!table) throw ConfigError(source_pos(entry, file), path, "expected a table with key and values");
-    reject_unknown_keys(*table, path, {"key", "values", "params"}, file);
+    reject_unknown_keys(*table, path, {"key", "keys", "values", "params"}, file);
     Axis axis;
     axis.pos = source_pos(entry, file);
-    axis.key = read_string(*table, path, "key", "", file);
-    if (axis.key.empty()) throw ConfigError(axis.pos, path + ".key", "missing the dotted key to sweep");
+    axis.keys = axis_keys(*table, path, axis.pos, file);
+    for (const auto& key : axis.keys) check_swept_key(key, *table, path, file, seen);
+    axis.key = join(axis.keys, "+");
     const std::string head = axis.key.substr(0, axis.key.find('.'));
-    if (head == "study" || head == "sweep" || head == "nas" ||
-        std::find(tables.begin(), tables.end(), head) == tables.end())
-      throw ConfigError(source_pos(*table->get("key"), file), path + ".key",
-                        "cannot sweep '" + axis.key + "'. " + did_you_mean(head, tables) +
-                            "A swept key starts with one of: task, encoder, supplementary, sampler, source_sampler, "
-                            "sampler_features, devicerep, model, train, transfer");
-    if (!seen.insert(axis.key).second)
-      throw ConfigError(source_pos(*table->get("key"), file), path + ".key", "'" + axis.key + "' is swept twice");
     const toml::node* values = table->get("values");
     if (!values || !values->is_array() || values->as_array()->empty())
       throw ConfigError(values ? source_pos(*values, file) : axis.pos, path + ".values",
                         "expected a non-empty array of values");
     axis.count = values->as_array()->size();
+    if (axis.keys.size() > 1) check_linked_values(*values->as_array(), axis.keys, path, file);
     const auto& slots = detail::component_slots();
     const bool is_type = std::any_of(slots.begin(), slots.end(), [&](const detail::ComponentSlot& s) {
       return axis.key == std::string(s.table) + ".type";
@@ -145,7 +191,7 @@ std::vector<Axis> parse_sweep(const toml::table& root, Study& study) {
     if (const toml::node* params = table->get("params")) {
       if (!is_type)
         throw ConfigError(source_pos(*params, file), path + ".params",
-                          "per-value params are only allowed when sweeping a component's type");
+                          "per-value params are only allowed when a single-key axis sweeps a component's type");
       if (!params->is_table())
         throw ConfigError(source_pos(*params, file), path + ".params",
                           "expected a table of per-type tables, e.g. params = { gat = { heads = 4 } }");
@@ -162,7 +208,7 @@ std::vector<Axis> parse_sweep(const toml::table& root, Study& study) {
                             "expected a table of " + head + " parameters, got " + toml_type_name(extra));
       }
     }
-    study.swept_keys.push_back(axis.key);
+    study.swept_keys.insert(study.swept_keys.end(), axis.keys.begin(), axis.keys.end());
     axes.push_back(std::move(axis));
   }
   return axes;
@@ -204,6 +250,14 @@ toml::table document_for_point(const Study& study, const StudyOptions& options, 
     for (std::size_t a = 0; a < axes.size(); ++a) {
       toml::table& entry = *entries.get(a)->as_table();
       toml::node& value = *entry.get("values")->as_array()->get(point[a]);
+      if (axes[a].keys.size() > 1) {  // a linked axis: the value's i-th element goes to its i-th key
+        toml::array& parts = *value.as_array();
+        for (std::size_t k = 0; k < axes[a].keys.size(); ++k) {
+          swept.push_back({axes[a].keys[k], detail::toml_plain(*parts.get(k))});
+          detail::set_dotted(root, axes[a].keys[k], std::move(*parts.get(k)), axes[a].pos);
+        }
+        continue;
+      }
       swept.push_back({axes[a].key, detail::toml_plain(value)});
       toml::table extra;
       if (!axes[a].component.empty() && value.is_string())
@@ -247,9 +301,10 @@ Study load_study(const fs::path& file, const Registry& registry, const StudyOpti
   for (const auto& text : options.overrides) {
     const std::string key = parse_override(text).key;
     for (const auto& axis : axes)
-      if (key == axis.key || key.rfind(axis.key + ".", 0) == 0 || axis.key.rfind(key + ".", 0) == 0)
-        spdlog::warn("--set {}: the sweep over '{}' sets this key in every run, so the override has no effect", text,
-                     axis.key);
+      for (const auto& swept : axis.keys)
+        if (key == swept || key.rfind(swept + ".", 0) == 0 || swept.rfind(key + ".", 0) == 0)
+          spdlog::warn("--set {}: the sweep over '{}' sets this key in every run, so the override has no effect", text,
+                       swept);
   }
 
   detail::ResolveContext context{file_name, options.tasks_dir.empty() ? default_tasks_dir() : options.tasks_dir,

@@ -12,6 +12,8 @@
 //   [nas]                               # nas_schema(): read by `latpred nas` only, not part of a run key
 //   [sweep]  mode = "grid" | "zip"
 //   [[sweep.axes]] key = "model.type", values = ["dgf", "gat"], params = { gat = { heads = 4 } }
+//   [[sweep.axes]] keys = ["sampler", "sampler_features"], values = [[{ type = "kmeans" }, { type = "cate" }], ...]
+//                  (a linked axis: one point per value, its i-th element set at the i-th key)
 //
 // Sweeping a component's `type` re-resolves that component's table against each new type's schema: a key that the
 // new type does not know is an error. Keys that only some types take belong in the axis' `params.<type>` table,
