@@ -224,14 +224,17 @@ std::vector<ResultRow> pretrain(const ExperimentConfig& config, const Registry& 
 void reuse_pretrained(const PretrainedState& stored, const fs::path& file, Predictor& predictor) {
   const std::vector<at::Tensor> current = predictor.snapshot();
   bool fits = current.size() == stored.weights.size();
-  for (std::size_t i = 0; fits && i < current.size(); ++i)
+  for (std::size_t i = 0; fits && i < current.size(); ++i) {
     fits =
         current[i].sizes() == stored.weights[i].sizes() && current[i].scalar_type() == stored.weights[i].scalar_type();
-  if (!fits)
+  }
+  if (!fits) {
     throw DataError(file.string(), 0,
-                    "the stored pretrained state (" + std::to_string(stored.weights.size()) +
-                        " tensors) does not fit the predictor (" + std::to_string(current.size()) +
-                        " tensors): did a plugin change since it was stored? Delete the file to pretrain again");
+                    "the stored pretrained state does not fit the predictor (" + std::to_string(stored.weights.size()) +
+                        " stored tensors, " + std::to_string(current.size()) +
+                        " in the predictor, or shapes that differ): did a plugin change since it was stored? Delete "
+                        "the file to pretrain again");
+  }
   predictor.restore(stored.weights);
   set_default_generator_state(stored.generator, file);
   spdlog::info("pretrained state reused from {}", file.string());
@@ -290,8 +293,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     const std::vector<ResultRow> rows =
         pretrain(config, registry, data, train_devices, sample_on, predictor, *strategy, progress);
     result.rows.insert(result.rows.end(), rows.begin(), rows.end());
-    if (!identity.empty())
+    if (!identity.empty()) {
       store_pretrained_state(state_file, identity, {predictor.snapshot(), default_generator_state(), rows});
+    }
   }
   add_row("", 0, "pretrain_reused", stored ? 1.0 : 0.0);
   const std::vector<at::Tensor> pretrained = predictor.snapshot();

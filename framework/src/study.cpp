@@ -102,20 +102,24 @@ std::vector<std::string> axis_keys(const toml::table& table, const std::string& 
   const toml::node* keys = table.get("keys");
   if (!keys) {
     const std::string key = read_string(table, path, "key", "", file);
-    if (key.empty())
+    if (key.empty()) {
       throw ConfigError(pos, path + ".key", "missing the dotted key to sweep (or `keys` to link several)");
+    }
     return {key};
   }
-  if (table.get("key")) throw ConfigError(source_pos(*keys, file), path, "give either `key` or `keys`, not both");
+  if (table.get("key")) {
+    throw ConfigError(source_pos(*keys, file), path, "give either `key` or `keys`, not both");
+  }
   const toml::array* array = keys->as_array();
   std::vector<std::string> out;
-  if (array)
-    for (const auto& item : *array)
-      if (item.is_string()) out.push_back(item.as_string()->get());
-  if (!array || out.size() != array->size() || out.size() < 2)
+  for (std::size_t i = 0; array && i < array->size(); ++i) {
+    if (array->get(i)->is_string()) out.push_back(array->get(i)->as_string()->get());
+  }
+  if (!array || out.size() != array->size() || out.size() < 2) {
     throw ConfigError(source_pos(*keys, file), path + ".keys",
                       "expected an array of two or more dotted keys that move together, e.g. [\"sampler\", "
                       "\"sampler_features\"]");
+  }
   return out;
 }
 
@@ -127,11 +131,12 @@ void check_swept_key(const std::string& key, const toml::table& table, const std
   const auto& tables = detail::top_level_tables();
   const std::string head = key.substr(0, key.find('.'));
   if (head == "study" || head == "sweep" || head == "nas" ||
-      std::find(tables.begin(), tables.end(), head) == tables.end())
+      std::find(tables.begin(), tables.end(), head) == tables.end()) {
     throw ConfigError(pos, path + ".key",
                       "cannot sweep '" + key + "'. " + did_you_mean(head, tables) +
                           "A swept key starts with one of: task, encoder, supplementary, sampler, source_sampler, "
                           "sampler_features, devicerep, model, train, transfer");
+  }
   if (!seen.insert(key).second) throw ConfigError(pos, path + ".key", "'" + key + "' is swept twice");
 }
 
@@ -140,10 +145,11 @@ void check_linked_values(const toml::array& values, const std::vector<std::strin
                          const std::string& file) {
   for (std::size_t v = 0; v < values.size(); ++v) {
     const toml::array* parts = values.get(v)->as_array();
-    if (!parts || parts->size() != keys.size())
+    if (!parts || parts->size() != keys.size()) {
       throw ConfigError(
           source_pos(*values.get(v), file), path + ".values[" + std::to_string(v) + "]",
           "expected an array of " + std::to_string(keys.size()) + " values, one per key of " + join(keys));
+    }
   }
 }
 
@@ -300,11 +306,14 @@ Study load_study(const fs::path& file, const Registry& registry, const StudyOpti
   const std::vector<Axis> axes = parse_sweep(base.root, study);
   for (const auto& text : options.overrides) {
     const std::string key = parse_override(text).key;
-    for (const auto& axis : axes)
-      for (const auto& swept : axis.keys)
-        if (key == swept || key.rfind(swept + ".", 0) == 0 || swept.rfind(key + ".", 0) == 0)
+    for (const auto& axis : axes) {
+      for (const auto& swept : axis.keys) {
+        if (key == swept || key.rfind(swept + ".", 0) == 0 || swept.rfind(key + ".", 0) == 0) {
           spdlog::warn("--set {}: the sweep over '{}' sets this key in every run, so the override has no effect", text,
                        swept);
+        }
+      }
+    }
   }
 
   detail::ResolveContext context{file_name, options.tasks_dir.empty() ? default_tasks_dir() : options.tasks_dir,
