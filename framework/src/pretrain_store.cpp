@@ -59,13 +59,23 @@ class Reader {
     return {take(size, what), size};
   }
   at::Tensor tensor() {
-    const auto type = static_cast<at::ScalarType>(scalar<int8_t>("tensor type"));
+    const auto type = scalar<int8_t>("tensor type");
+    if (type < 0 || type >= static_cast<int8_t>(at::ScalarType::NumOptions)) fail("an unknown tensor type");
     const auto dims = scalar<uint64_t>("tensor rank");
     if (dims > 16) fail("a tensor of rank " + std::to_string(dims));
     std::vector<int64_t> sizes;
-    for (uint64_t d = 0; d < dims; ++d) sizes.push_back(scalar<int64_t>("tensor size"));
+    for (uint64_t d = 0; d < dims; ++d) {
+      sizes.push_back(scalar<int64_t>("tensor size"));
+      if (sizes.back() < 0) fail("a negative tensor size");
+    }
     const auto bytes = scalar<uint64_t>("tensor byte count");
-    at::Tensor out = at::empty(sizes, at::TensorOptions().dtype(type));
+    if (bytes > in_.size() - at_) fail("truncated in the tensor data");
+    at::Tensor out;
+    try {
+      out = at::empty(sizes, at::TensorOptions().dtype(static_cast<at::ScalarType>(type)));
+    } catch (const c10::Error&) {
+      fail("a tensor LibTorch cannot allocate (type " + std::to_string(type) + ")");
+    }
     if (out.nbytes() != bytes) fail("a tensor whose byte count does not match its shape");
     std::memcpy(out.data_ptr(), take(bytes, "tensor data"), bytes);
     return out;
