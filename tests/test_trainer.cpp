@@ -64,6 +64,14 @@ ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::st
   return c;
 }
 
+// Every value of metric `name` in the result, in row order.
+std::vector<double> values(const latpred::ExperimentResult& result, const std::string& name) {
+  std::vector<double> out;
+  for (const auto& row : result.rows)
+    if (row.metric == name) out.push_back(row.value);
+  return out;
+}
+
 double metric(const std::vector<ResultRow>& rows, const std::string& name) {
   for (const auto& r : rows)
     if (r.metric == name && !r.device.empty()) return r.value;
@@ -151,12 +159,6 @@ TEST_CASE("an experiment is deterministic under its seed and honours the evaluat
   config.train.set("epochs", int64_t{2});
   config.transfer.set("k", std::vector<int64_t>{5, 10});
   config.transfer.set("epochs", int64_t{2});
-  auto values = [](const latpred::ExperimentResult& r, const std::string& name) {
-    std::vector<double> out;
-    for (const auto& row : r.rows)
-      if (row.metric == name) out.push_back(row.value);
-    return out;
-  };
   const auto first = latpred::run_experiment(config, registry, workspace);
   const auto second = latpred::run_experiment(config, registry, workspace);
   CHECK(values(first, "spearman") == values(second, "spearman"));
@@ -193,12 +195,6 @@ TEST_CASE("a stored pretrained state is reused by runs that differ only in how t
   config.train.set("epochs", int64_t{2});
   config.transfer.set("k", std::vector<int64_t>{5, 10});
   config.transfer.set("epochs", int64_t{3});
-  auto values = [](const latpred::ExperimentResult& r, const std::string& name) {
-    std::vector<double> out;
-    for (const auto& row : r.rows)
-      if (row.metric == name) out.push_back(row.value);
-    return out;
-  };
   auto state_files = [&] {
     std::size_t n = 0;
     for (const auto& entry : fs::directory_iterator(store)) n += entry.path().extension() == ".state" ? 1 : 0;
