@@ -43,7 +43,7 @@ std::vector<std::size_t> work_order(const Study& study, const std::vector<std::s
   return order;
 }
 
-// Executes the unfinished runs of `mode.shard` in plan order into `dir`. Throws Error naming the first failing run.
+// Executes the unfinished runs of `mode.shard` into `dir`, in work_order. Throws Error naming the first failing run.
 StudyOutcome execute_runs(const Study& study, const fs::path& dir, const ExperimentExecutor& execute,
                           const RunnerOptions& options, const LoopMode& mode) {
   StudyOutcome outcome;
