@@ -286,19 +286,19 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const fs::path state_file = identity.empty() ? fs::path() : pretrained_state_path(pretrained_dir, identity);
   const std::optional<PretrainedState> stored =
       identity.empty() ? std::nullopt : load_pretrained_state(state_file, identity);
+  std::vector<ResultRow> pretrain_rows;
   if (stored) {
     reuse_pretrained(*stored, state_file, predictor);
-    result.rows.insert(result.rows.end(), stored->rows.begin(), stored->rows.end());
+    pretrain_rows = stored->rows;
   } else {
-    const std::vector<ResultRow> rows =
-        pretrain(config, registry, data, train_devices, sample_on, predictor, *strategy, progress);
-    result.rows.insert(result.rows.end(), rows.begin(), rows.end());
-    if (!identity.empty()) {
-      store_pretrained_state(state_file, identity, {predictor.snapshot(), default_generator_state(), rows});
-    }
+    pretrain_rows = pretrain(config, registry, data, train_devices, sample_on, predictor, *strategy, progress);
   }
+  result.rows.insert(result.rows.end(), pretrain_rows.begin(), pretrain_rows.end());
   add_row("", 0, "pretrain_reused", stored ? 1.0 : 0.0);
   const std::vector<at::Tensor> pretrained = predictor.snapshot();
+  if (!stored && !identity.empty()) {
+    store_pretrained_state(state_file, identity, {pretrained, default_generator_state(), pretrain_rows});
+  }
 
   // Transfer to every (test device, k).
   auto sampler = registry.create<Sampler>(config.sampler.type, config.sampler.params);

@@ -6,13 +6,12 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cstring>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "latpred/error.hpp"
 #include "latpred/runner.hpp"
 #include "latpred/study.hpp"
+#include "runner_internal.hpp"
 
 namespace fs = std::filesystem;
 
@@ -97,14 +96,6 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw DataError(file.string(), 0, "cannot read the pretrained state");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 }  // namespace
 
 at::Tensor default_generator_state() {
@@ -133,7 +124,7 @@ fs::path pretrained_state_path(const fs::path& dir, const std::string& identity)
 
 std::optional<PretrainedState> load_pretrained_state(const fs::path& file, const std::string& identity) {
   if (!fs::exists(file)) return std::nullopt;
-  Reader in(read_bytes(file), file);
+  Reader in(detail::read_all(file), file);
   const std::string magic = kMagic;
   if (in.text("header") != magic) in.fail("unknown header");
   if (in.text("identity") != identity) in.fail("it was stored for another configuration (hash collision)");

@@ -27,6 +27,9 @@ struct LoopMode {
   bool claim = false;  // take a run only after claiming it exclusively (workers)
 };
 
+// The pretraining group of a run: its pretrain_key (the run key when a test-made run has none).
+const std::string& group_key(const StudyRun& run) { return run.pretrain_key.empty() ? run.key : run.pretrain_key; }
+
 // The order in which a loop visits `selected`: plan order; for workers, the runs of one pretraining group (same
 // pretrain_key) together, groups in order of first appearance.
 std::vector<std::size_t> work_order(const Study& study, const std::vector<std::size_t>& selected, bool by_group) {
@@ -34,7 +37,7 @@ std::vector<std::size_t> work_order(const Study& study, const std::vector<std::s
   std::vector<std::string> groups;
   std::map<std::string, std::vector<std::size_t>> members;
   for (const std::size_t i : selected) {
-    const std::string& key = study.runs[i].pretrain_key.empty() ? study.runs[i].key : study.runs[i].pretrain_key;
+    const std::string& key = group_key(study.runs[i]);
     if (!members.count(key)) groups.push_back(key);
     members[key].push_back(i);
   }
@@ -72,7 +75,7 @@ StudyOutcome execute_runs(const Study& study, const fs::path& dir, const Experim
       continue;
     }
     // A worker claims a whole pretraining group, so the group pretrains once and its other runs reuse the state.
-    const std::string group = "pretrain-" + (run.pretrain_key.empty() ? run.key : run.pretrain_key);
+    const std::string group = "pretrain-" + group_key(run);
     if (mode.claim && !claimed.count(group)) {
       if (!detail::try_claim(dir, group)) continue;  // another worker has it
       claimed.insert(group);
