@@ -32,6 +32,10 @@ std::vector<std::string> plugin_names(const PluginHost& host) {
 
 void add_study_options(CLI::App& command, StudyArgs& args) {
   command.add_option("study", args.study, "study TOML file")->required()->check(CLI::ExistingFile);
+  add_study_overrides(command, args);
+}
+
+void add_study_overrides(CLI::App& command, StudyArgs& args) {
   command.add_option("--set", args.sets, "override a key, e.g. --set model.hidden=256 (TOML value; repeatable)");
   command.add_option("--output", args.output, "run directory root (replaces [study] output)");
   command.add_option("--tasks-dir", args.tasks_dir, "directory of task files (default: $LATPRED_TASKS or built-in)");

@@ -57,6 +57,8 @@ struct StudyArgs {
   std::string tasks_dir;          // --tasks-dir
 };
 void add_study_options(CLI::App& command, StudyArgs& args);
+// --set, --output and --tasks-dir only, for commands that take their study files themselves.
+void add_study_overrides(CLI::App& command, StudyArgs& args);
 // Loads and validates the study against the registry of the loaded plugins.
 Study load_study_with(const StudyArgs& args, const PluginHost& host);
 

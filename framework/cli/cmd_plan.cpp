@@ -50,15 +50,34 @@ void add_plan_commands(CLI::App& app, CliContext& ctx) {
     };
   });
 
-  auto* check = app.add_subcommand("check", "Validate a study (includes, components, parameters, sweep) and exit");
+  auto* check = app.add_subcommand(
+      "check", "Validate studies (includes, components, parameters, sweep) and exit; non-zero if any is invalid");
   auto check_args = std::make_shared<StudyArgs>();
-  add_study_options(*check, *check_args);
-  check->callback([&ctx, check_args] {
-    ctx.action = [&ctx, check_args] {
+  auto check_files = std::make_shared<std::vector<std::string>>();
+  // Several files share one plugin load: checking every study of the repository is one process, not 48.
+  check->add_option("studies", *check_files, "study TOML files")->required()->check(CLI::ExistingFile);
+  add_study_overrides(*check, *check_args);
+  check->callback([&ctx, check_args, check_files] {
+    ctx.action = [&ctx, check_args, check_files] {
       const auto host = load_plugins(ctx.global);
-      const Study study = load_study_with(*check_args, *host);
-      std::cout << fmt::format("{}: ok ({} runs)\n", check_args->study, study.runs.size());
-      return 0;
+      int first_error_code = 0;
+      std::size_t invalid = 0;
+      for (const auto& file : *check_files) {
+        StudyArgs args = *check_args;
+        args.study = file;
+        try {
+          const Study study = load_study_with(args, *host);
+          std::cout << fmt::format("{}: ok ({} runs)\n", file, study.runs.size());
+        } catch (const Error& e) {
+          // Report every invalid study, not only the first; the exit code is the first failure's.
+          std::cerr << fmt::format("error: {}\n", e.what());
+          if (first_error_code == 0) first_error_code = e.exit_code();
+          ++invalid;
+        }
+      }
+      if (check_files->size() > 1)
+        std::cout << fmt::format("{} studies checked, {} invalid\n", check_files->size(), invalid);
+      return first_error_code;
     };
   });
 }
