@@ -252,8 +252,20 @@ TEST_CASE("zcp reads NB201 proxies from a latpred zcp table", "[encoders][zcp]")
     const std::string absolute = (dir / "latpred/nb201_zcp.csv").string();
     CHECK(at::equal(make_encoder("zcp", "table = '" + absolute + "'")->encode(*in_memory).vec,
                     make_encoder("zcp")->encode(*data).vec));
-    CHECK_THAT(error_of([&] { make_encoder("zcp")->encode(*in_memory); }),
+    CHECK_THAT(error_of([&] { make_encoder("zcp", "table = 'latpred/nb201_zcp.csv'")->encode(*in_memory); }),
                Catch::Contains("built in memory") && Catch::Contains("absolute path"));
+  }
+  SECTION("without a table in the data directory, the built-in one is read, else the error lists what was tried") {
+    fs::remove(dir / "latpred/nb201_zcp.csv");
+    const fs::path builtin = latpred::builtin_data_dir() / "latpred/nb201_zcp.csv";
+    const std::string message = error_of([&] { make_encoder("zcp")->encode(*data); });
+    if (!latpred::builtin_data_dir().empty() && fs::is_regular_file(builtin)) {
+      // The built-in table covers all 15625 NB201 archs, not this 3-arch dataset: it is read and rejected by name.
+      CHECK_THAT(message, Catch::Contains(builtin.string()) && Catch::Contains("another architecture list"));
+    } else {
+      CHECK_THAT(message, Catch::Contains("no NB201 proxy table found") &&
+                              Catch::Contains((dir / "latpred/nb201_zcp.csv").string()));
+    }
   }
   SECTION("an architecture without a row is an error naming the file and the command") {
     study_test::write_text(dir / "latpred/nb201_zcp.csv", header + row0 + row2);

@@ -170,4 +170,12 @@ std::filesystem::path resolve_data_dir(const std::string& configured) {
   throw Error("no data directory found; set data_dir in the study, or $LATPRED_DATA. Tried: " + join(tried));
 }
 
+std::filesystem::path builtin_data_dir() {
+#ifdef LATPRED_SOURCE_DIR
+  const std::filesystem::path dir = std::filesystem::path(LATPRED_SOURCE_DIR) / "data";
+  if (std::filesystem::is_directory(dir)) return std::filesystem::canonical(dir);
+#endif
+  return {};
+}
+
 }  // namespace latpred

@@ -83,4 +83,8 @@ LATPRED_API void read_latency_csv(const std::filesystem::path& file, const std::
 // built-in data/ directory (Error listing what was tried when none exists). Returned canonical.
 LATPRED_API std::filesystem::path resolve_data_dir(const std::string& configured);
 
+// The data/ directory of the repository this build came from (latpred's own measured latencies and proxy tables),
+// or an empty path when it does not exist (e.g. the sources were removed after installing).
+LATPRED_API std::filesystem::path builtin_data_dir();
+
 }  // namespace latpred

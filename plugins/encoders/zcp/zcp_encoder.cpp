@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "latpred/dataset.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/plugin.hpp"
 #include "latpred/zcp.hpp"
@@ -73,19 +74,30 @@ class ZcpEncoder : public latpred::Encoder {
  private:
   fs::path table_path(const latpred::Dataset& data) const {
     const std::string space = data.space().name();
-    fs::path file = table_;
-    if (file.empty()) {
-      if (space == "fbnet")
-        file = "nasflat_fbnet_zcp/zc_fbnet.json";
-      else if (space == "nb201")
-        file = "latpred/nb201_zcp.csv";
-      else
-        throw ConfigError({}, "table", "no default proxy table for the " + space + " space; set table");
-    }
+    if (!table_.empty()) return resolve_in_data_dir(data, table_);
+    if (space == "fbnet") return resolve_in_data_dir(data, "nasflat_fbnet_zcp/zc_fbnet.json");
+    if (space != "nb201")
+      throw ConfigError({}, "table", "no default proxy table for the " + space + " space; set table");
+    // NB201's table is latpred's own computation: a copy in the data directory wins over the built-in one.
+    const fs::path relative = "latpred/nb201_zcp.csv";
+    std::vector<fs::path> tried;
+    if (!data.data_dir().empty()) tried.push_back(data.data_dir() / relative);
+    if (const fs::path builtin = latpred::builtin_data_dir(); !builtin.empty()) tried.push_back(builtin / relative);
+    for (const auto& candidate : tried)
+      if (fs::is_regular_file(candidate)) return candidate;
+    std::vector<std::string> names;
+    for (const auto& candidate : tried) names.push_back(candidate.string());
+    throw ConfigError({}, "table",
+                      "no NB201 proxy table found (tried: " + latpred::join(names) +
+                          "); compute one with `latpred zcp --space nb201 --archs all -o <data dir>/" +
+                          relative.string() + "`, or set table");
+  }
+
+  static fs::path resolve_in_data_dir(const latpred::Dataset& data, const fs::path& file) {
     if (file.is_absolute()) return file;
     if (data.data_dir().empty())
       throw ConfigError({}, "table",
-                        "'" + file.string() + "' is relative to the data directory, but the " + space +
+                        "'" + file.string() + "' is relative to the data directory, but the " + data.space().name() +
                             " dataset was built in memory and has none; give an absolute path");
     return data.data_dir() / file;
   }
@@ -111,7 +123,8 @@ void register_components(latpred::Registry& registry) {
                  latpred::zcp_names())
           .text("table", "",
                 "proxy table: .json = NASFLAT's format, else a `latpred zcp` CSV; relative to the data directory; "
-                "empty = nasflat_fbnet_zcp/zc_fbnet.json (fbnet), latpred/nb201_zcp.csv (nb201)"),
+                "empty = nasflat_fbnet_zcp/zc_fbnet.json (fbnet); latpred/nb201_zcp.csv (nb201) in the data directory, "
+                "else in latpred's built-in data/"),
       [](const latpred::Params& p) {
         const std::vector<std::string> proxies = p.get_strings("proxies");
         if (proxies.empty())
