@@ -1,12 +1,14 @@
 // Prints how long predicting every architecture of a space on one device takes, per model type
 // (goal: all 15625 NB201 archs in under 0.5 s on the 2-core machine).
-// Usage: bench_predict [data_dir] [space] [repeats] [chunk] [intra-op threads] [predict threads]
+// Usage: bench_predict [data_dir] [space] [repeats] [chunk] [intra-op threads] [predict threads] [model types...]
+// PROFILE=1 (or shapes) adds each model's self time per LibTorch operator over its repeats.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <numeric>
 
@@ -16,6 +18,7 @@
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/model.hpp"
+#include "op_profile.hpp"
 #include "predictor.hpp"
 
 int main(int argc, char** argv) {
@@ -26,6 +29,10 @@ int main(int argc, char** argv) {
   const int64_t chunk = argc > 4 ? std::atoll(argv[4]) : 256;  // Predictor::predict's default
   if (argc > 5) at::set_num_threads(std::atoi(argv[5]));
   const int predict_threads = argc > 6 ? std::atoi(argv[6]) : 1;  // Predictor::predict's chunk workers
+  std::vector<std::string> types(argv + std::min(argc, 7), argv + argc);
+  if (types.empty()) types = {"dgf", "gat", "ensemble"};
+  const std::string profile_mode = std::getenv("PROFILE") ? std::getenv("PROFILE") : "";
+  const bool profile = profile_mode == "1" || profile_mode == "shapes";
   latpred::PluginHost host;
   const latpred::Registry& registry = load_build_plugins(host);
   auto data = latpred::load_dataset(data_dir, space);
@@ -37,7 +44,7 @@ int main(int argc, char** argv) {
   std::printf("predict_speed: %s, %lld archs, chunk %lld, intra-op threads %d, predict threads %d, median of %d\n",
               space.c_str(), static_cast<long long>(archs.size()), static_cast<long long>(chunk), at::get_num_threads(),
               predict_threads, repeats);
-  for (const std::string type : {"dgf", "gat", "ensemble"}) {
+  for (const std::string& type : types) {
     const latpred::Schema& schema = registry.get("model", type).schema;
     auto model = registry.create<latpred::Model>(type, latpred::default_params(schema));
     auto rep = registry.create<latpred::DeviceRep>(
@@ -47,6 +54,7 @@ int main(int argc, char** argv) {
     model->build(shape);
     latpred::Predictor predictor(model, rep, features);
     std::vector<double> times, cpu;
+    if (profile) start_operator_profile(profile_mode == "shapes");
     for (int r = 0; r < repeats; ++r) {
       const auto start = std::chrono::steady_clock::now();
       const std::clock_t cpu_start = std::clock();
@@ -59,6 +67,7 @@ int main(int argc, char** argv) {
     const double median = times[times.size() / 2];
     std::printf("  %-9s wall %.3f s (%.0f archs/s; min %.3f, max %.3f)  cpu %.3f s\n", type.c_str(), median,
                 static_cast<double>(archs.size()) / median, times.front(), times.back(), cpu[cpu.size() / 2]);
+    if (profile) print_operator_profile(profile_mode == "shapes");
   }
   return 0;
 }

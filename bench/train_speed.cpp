@@ -5,7 +5,6 @@
 //   e.g. bench_train "" fbnet ensemble 4000 2 128 'gnn_dims=[64,64,64]' 'op_update_dims=[64,64]' hidden=48
 #include <ATen/ATen.h>
 #include <toml++/toml.h>
-#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,50 +22,10 @@
 #include "latpred/encoder.hpp"
 #include "latpred/error.hpp"
 #include "latpred/model.hpp"
+#include "op_profile.hpp"
 #include "predictor.hpp"
 
 namespace {
-
-namespace profiler = torch::autograd::profiler;
-
-// Self time per operator name from the legacy profiler's push/pop events: a push opens a range on its thread, the
-// matching pop closes it; a range's self time is its span minus its children's spans.
-std::string shapes_text(const profiler::LegacyEvent& event) {
-  std::string out;
-  for (const auto& shape : event.shapes()) {
-    out += out.empty() ? "[" : ", [";
-    for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + std::to_string(shape[i]);
-    out += "]";
-  }
-  return out;
-}
-
-std::map<std::string, std::pair<double, int64_t>> self_times(const profiler::thread_event_lists& threads,
-                                                             bool by_shape) {
-  std::map<std::string, std::pair<double, int64_t>> out;
-  for (const auto& events : threads) {
-    struct Open {
-      const profiler::LegacyEvent* event;
-      double children_us;
-    };
-    std::vector<Open> stack;
-    for (const auto& e : events) {
-      if (e.kindStr() == "push") {
-        stack.push_back({&e, 0.0});
-      } else if (e.kindStr() == "pop" && !stack.empty()) {
-        const Open open = stack.back();
-        stack.pop_back();
-        const double span = open.event->cpuElapsedUs(e);
-        const std::string name = open.event->name();
-        auto& entry = out[by_shape ? name + " " + shapes_text(*open.event) : name];
-        entry.first += span - open.children_us;
-        ++entry.second;
-        if (!stack.empty()) stack.back().children_us += span;
-      }
-    }
-  }
-  return out;
-}
 
 int64_t parameter_count(latpred::Predictor& predictor) {
   int64_t n = 0;
@@ -125,29 +84,14 @@ int main(int argc, char** argv) {
     std::printf("train_speed: %s, model %s, %lld examples x %lld epochs, batch %lld, %lld parameters\n", space.c_str(),
                 type.c_str(), static_cast<long long>(examples), static_cast<long long>(epochs),
                 static_cast<long long>(batch), static_cast<long long>(parameter_count(predictor)));
-    if (profile) {
-      profiler::enableProfilerLegacy(profiler::ProfilerConfig(profiler::ProfilerState::CPU, profile_mode == "shapes"));
-    }
+    if (profile) start_operator_profile(profile_mode == "shapes");
     const auto start = std::chrono::steady_clock::now();
     latpred::fit(predictor, train, fit, rng);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double example_epochs = static_cast<double>(examples * epochs);
     std::printf("%.2f s: %.0f examples/s, %.3f ms per example-epoch\n", seconds, example_epochs / seconds,
                 1000.0 * seconds / example_epochs);
-    if (profile) {
-      const auto times = self_times(profiler::disableProfilerLegacy(), profile_mode == "shapes");
-      std::vector<std::pair<std::string, std::pair<double, int64_t>>> sorted(times.begin(), times.end());
-      std::sort(sorted.begin(), sorted.end(),
-                [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
-      double total = 0.0;
-      for (const auto& entry : sorted) total += entry.second.first;
-      std::printf("\n| operator | self ms | share | calls |\n|---|---|---|---|\n");
-      for (std::size_t i = 0; i < std::min<std::size_t>(25, sorted.size()); ++i) {
-        const auto& [name, value] = sorted[i];
-        std::printf("| %s | %.1f | %.1f%% | %lld |\n", name.c_str(), value.first / 1000.0, 100.0 * value.first / total,
-                    static_cast<long long>(value.second));
-      }
-    }
+    if (profile) print_operator_profile(profile_mode == "shapes");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_train: %s\n", e.what());
     return 1;
