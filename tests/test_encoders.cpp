@@ -209,6 +209,29 @@ TEST_CASE("zcp encodes NASFLAT's FBNet proxies normalised over the space", "[enc
   CHECK(at::equal(subset.select(1, 1), z.select(1, 10)));
 }
 
+TEST_CASE("zcp reads latpred's built-in NB201 proxy table for every architecture", "[encoders][zcp][data]") {
+  if (!latpred_test::shared_data_dir()) {
+    WARN("SKIPPED: ../shared/data not found");
+    return;
+  }
+  // The table is committed under data/latpred/ (computed by `latpred zcp --archs all`, data/SOURCE.md).
+  REQUIRE(fs::is_regular_file(latpred::builtin_data_dir() / "latpred/nb201_zcp.csv"));
+  const auto data = latpred_test::shared_dataset("nb201");
+  const at::Tensor z = make_encoder("zcp")->encode(*data).vec;
+  REQUIRE(z.sizes() == at::IntArrayRef({15625, 13}));
+  REQUIRE(at::isfinite(z).all().item<bool>());
+  // flops and params are exact: they order the networks exactly like the analytic counts of the same networks
+  // (flops in NASLib's convention, which the proxy follows).
+  std::vector<double> flops, params;
+  for (int64_t a = 0; a < data->num_archs(); ++a) {
+    const latpred_cost::ArchCost cost = latpred_cost::nb201_cost(data->arch_ops(a));
+    flops.push_back(static_cast<double>(cost.naslib_flops));
+    params.push_back(static_cast<double>(cost.params));
+  }
+  CHECK(latpred::spearman(column(z, 2), flops) > 0.9999);
+  CHECK(latpred::spearman(column(z, 8), params) > 0.9999);
+}
+
 TEST_CASE("zcp reads NB201 proxies from a latpred zcp table", "[encoders][zcp]") {
   const study_test::ScratchDir scratch("zcp_nb201");
   const fs::path dir = scratch.path;
