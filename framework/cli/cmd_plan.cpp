@@ -54,7 +54,7 @@ void add_plan_commands(CLI::App& app, CliContext& ctx) {
       "check", "Validate studies (includes, components, parameters, sweep) and exit; non-zero if any is invalid");
   auto check_args = std::make_shared<StudyArgs>();
   auto check_files = std::make_shared<std::vector<std::string>>();
-  // Several files share one plugin load: checking every study of the repository is one process, not 48.
+  // Several files share one plugin load: checking every study of the repository is one process, not one per study.
   check->add_option("studies", *check_files, "study TOML files")->required()->check(CLI::ExistingFile);
   add_study_overrides(*check, *check_args);
   check->callback([&ctx, check_args, check_files] {
