@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <utility>
@@ -52,13 +53,28 @@ inline std::map<std::string, std::pair<double, int64_t>> self_times(const profil
   return out;
 }
 
-inline void start_operator_profile(bool by_shape) {
-  profiler::enableProfilerLegacy(profiler::ProfilerConfig(profiler::ProfilerState::CPU, by_shape));
+// $PROFILE: "1" = self time per operator, "shapes" = per operator and input shapes, anything else = off.
+struct ProfileMode {
+  bool enabled = false;
+  bool by_shape = false;
+};
+
+inline ProfileMode profile_mode_from_env() {
+  const char* value = std::getenv("PROFILE");
+  const std::string mode = value ? value : "";
+  return {mode == "1" || mode == "shapes", mode == "shapes"};
+}
+
+// No-op when the mode is off, like print_operator_profile.
+inline void start_operator_profile(const ProfileMode& mode) {
+  if (!mode.enabled) return;
+  profiler::enableProfilerLegacy(profiler::ProfilerConfig(profiler::ProfilerState::CPU, mode.by_shape));
 }
 
 // Stops the profiler and prints the 25 operators with the most self time as a Markdown table.
-inline void print_operator_profile(bool by_shape) {
-  const auto times = self_times(profiler::disableProfilerLegacy(), by_shape);
+inline void print_operator_profile(const ProfileMode& mode) {
+  if (!mode.enabled) return;
+  const auto times = self_times(profiler::disableProfilerLegacy(), mode.by_shape);
   std::vector<std::pair<std::string, std::pair<double, int64_t>>> sorted(times.begin(), times.end());
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
   double total = 0.0;

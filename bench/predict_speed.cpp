@@ -32,8 +32,7 @@ int main(int argc, char** argv) {
     const int predict_threads = argc > 6 ? std::atoi(argv[6]) : 1;  // Predictor::predict's chunk workers
     std::vector<std::string> types(argv + std::min(argc, 7), argv + argc);
     if (types.empty()) types = {"dgf", "gat", "ensemble"};
-    const std::string profile_mode = std::getenv("PROFILE") ? std::getenv("PROFILE") : "";
-    const bool profile = profile_mode == "1" || profile_mode == "shapes";
+    const ProfileMode profile = profile_mode_from_env();
     latpred::PluginHost host;
     const latpred::Registry& registry = load_build_plugins(host);
     auto data = latpred::load_dataset(data_dir, space);
@@ -55,7 +54,7 @@ int main(int argc, char** argv) {
       model->build(shape);
       latpred::Predictor predictor(model, rep, features);
       std::vector<double> times, cpu;
-      if (profile) start_operator_profile(profile_mode == "shapes");
+      start_operator_profile(profile);
       for (int r = 0; r < repeats; ++r) {
         const auto start = std::chrono::steady_clock::now();
         const std::clock_t cpu_start = std::clock();
@@ -68,7 +67,7 @@ int main(int argc, char** argv) {
       const double median = times[times.size() / 2];
       std::printf("  %-9s wall %.3f s (%.0f archs/s; min %.3f, max %.3f)  cpu %.3f s\n", type.c_str(), median,
                   static_cast<double>(archs.size()) / median, times.front(), times.back(), cpu[cpu.size() / 2]);
-      if (profile) print_operator_profile(profile_mode == "shapes");
+      print_operator_profile(profile);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_predict: %s\n", e.what());

@@ -51,8 +51,7 @@ int main(int argc, char** argv) {
     const int64_t examples = argc > 4 ? std::atoll(argv[4]) : 4000;
     const int64_t epochs = argc > 5 ? std::atoll(argv[5]) : 2;
     const int64_t batch = argc > 6 ? std::atoll(argv[6]) : 128;
-    const std::string profile_mode = std::getenv("PROFILE") ? std::getenv("PROFILE") : "";
-    const bool profile = profile_mode == "1" || profile_mode == "shapes";
+    const ProfileMode profile = profile_mode_from_env();
 
     latpred::PluginHost host;
     const latpred::Registry& registry = load_build_plugins(host);
@@ -84,14 +83,14 @@ int main(int argc, char** argv) {
     std::printf("train_speed: %s, model %s, %lld examples x %lld epochs, batch %lld, %lld parameters\n", space.c_str(),
                 type.c_str(), static_cast<long long>(examples), static_cast<long long>(epochs),
                 static_cast<long long>(batch), static_cast<long long>(parameter_count(predictor)));
-    if (profile) start_operator_profile(profile_mode == "shapes");
+    start_operator_profile(profile);
     const auto start = std::chrono::steady_clock::now();
     latpred::fit(predictor, train, fit, rng);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double example_epochs = static_cast<double>(examples * epochs);
     std::printf("%.2f s: %.0f examples/s, %.3f ms per example-epoch\n", seconds, example_epochs / seconds,
                 1000.0 * seconds / example_epochs);
-    if (profile) print_operator_profile(profile_mode == "shapes");
+    print_operator_profile(profile);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_train: %s\n", e.what());
     return 1;
