@@ -1,11 +1,13 @@
-// Graph layers of the NASFLAT predictor: attention masking and ensemble fusion.
+// Graph layers of the NASFLAT predictor: attention masking, ensemble fusion and the fused inference kernels.
 #include "catch_torch.hpp"
 
 #include <ATen/ATen.h>
 
+#include "fused_inference.hpp"
 #include "gnn_predictor.hpp"
 #include "graph_layers.hpp"
 #include "latpred/nn.hpp"
+#include "row_kernels.hpp"
 
 using latpred::gnn::DenseGraphFlow;
 using latpred::gnn::EnsembleLayer;
@@ -129,4 +131,77 @@ TEST_CASE("an MLP over [node, arch] features equals the MLP over their concatena
   const at::Tensor node = at::randn({3, 6, 5}), arch = at::randn({3, 7});
   const at::Tensor concatenated = at::cat({node, arch.unsqueeze(1).expand({3, 6, 7})}, 2);
   CHECK(at::allclose(latpred::gnn::mlp_over_nodes_and_arch(mlp, node, arch), mlp->forward(concatenated), 1e-5, 1e-6));
+}
+
+TEST_CASE("fused inference kernels equal the ATen chains they replace", "[gnn][fused]") {
+  namespace fused = latpred::gnn::fused;
+  at::NoGradGuard no_grad;
+  // Widths below, at and above the 8-float vector with tails; gates large enough to saturate the sigmoid.
+  for (const int64_t d : {5, 16, 131}) {
+    CAPTURE(d);
+    at::manual_seed(7);
+    const int64_t batch = 3, v = 4;
+    const at::Tensor gate = at::randn({batch, v, d}) * 6, message = at::randn({batch, v, d});
+    const at::Tensor support = at::randn({1, v, d}).expand({batch, v, d});  // shared by the batch
+    const at::Tensor bias = at::randn({d}), weight = at::randn({d});
+    const at::Tensor preds = diamond_predecessors() * 0.7;
+    REQUIRE(fused::applies({gate, message, support}));
+    CHECK(at::allclose(fused::gated_graph_sum(gate, support, preds.select(0, 0), bias),
+                       at::sigmoid(gate) * at::matmul(preds, support) + support + bias, 1e-5, 1e-6));
+    CHECK(at::allclose(fused::gated_layer_norm(gate, message, weight, bias, 1e-5),
+                       at::layer_norm(at::sigmoid(gate) * message, {d}, weight, bias, 1e-5), 1e-4, 1e-5));
+  }
+}
+
+TEST_CASE("fused kernels apply only without autograd and to row-contiguous float tensors", "[gnn][fused]") {
+  namespace fused = latpred::gnn::fused;
+  const at::Tensor x = at::randn({2, 3, 4});
+  CHECK_FALSE(fused::applies({x}));  // autograd on: training needs the ATen path's backward
+  at::NoGradGuard no_grad;
+  CHECK(fused::applies({x, x.slice(0, 0, 1).expand({2, 3, 4})}));
+  CHECK_FALSE(fused::applies({x.transpose(1, 2)}));
+  CHECK_FALSE(fused::applies({x.to(at::kDouble)}));
+  CHECK_FALSE(fused::applies({x.view({6, 4})}));
+}
+
+TEST_CASE("AVX2 and scalar row kernels agree", "[gnn][fused]") {
+  const auto& fast = latpred::gnn::rows::kernels();
+  const auto& scalar = latpred::gnn::rows::scalar_kernels();
+  at::manual_seed(8);
+  for (const int64_t d : {3, 8, 128, 133}) {
+    CAPTURE(d);
+    const at::Tensor in = at::randn({5, d}) * 4;  // rows: gate, message, residual / weight, bias
+    const float *g = in[0].data_ptr<float>(), *m = in[1].data_ptr<float>(), *r = in[2].data_ptr<float>();
+    const float* b = in[3].data_ptr<float>();
+    at::Tensor out_fast = at::zeros({d}), out_scalar = at::zeros({d});
+    fast.gated_residual(g, m, r, b, out_fast.data_ptr<float>(), d);
+    scalar.gated_residual(g, m, r, b, out_scalar.data_ptr<float>(), d);
+    CHECK(at::allclose(out_fast, out_scalar, 1e-5, 1e-6));
+    fast.gated_layer_norm(g, m, r, b, 1e-5F, out_fast.data_ptr<float>(), d);
+    scalar.gated_layer_norm(g, m, r, b, 1e-5F, out_scalar.data_ptr<float>(), d);
+    CHECK(at::allclose(out_fast, out_scalar, 1e-4, 1e-5));
+    CHECK(fast.weighted_dot(g, m, r, d) == Approx(scalar.weighted_dot(g, m, r, d)).epsilon(1e-4).margin(1e-4));
+    out_fast.copy_(in[4]);
+    out_scalar.copy_(in[4]);
+    fast.axpy(0.3F, g, out_fast.data_ptr<float>(), d);
+    scalar.axpy(0.3F, g, out_scalar.data_ptr<float>(), d);
+    CHECK(at::allclose(out_fast, out_scalar, 1e-6, 1e-6));
+  }
+}
+
+TEST_CASE("graph layers predict the same without autograd (fused kernels) as with it", "[gnn][fused]") {
+  const int64_t batch = 5;
+  const at::Tensor shared = diamond_predecessors().expand({batch, 4, 4});
+  for (const std::string type : {"dgf", "gat", "ensemble"}) {
+    for (const bool constant_features : {false, true}) {
+      CAPTURE(type, constant_features);
+      at::manual_seed(9);
+      const auto layer = latpred::gnn::make_layer({type, true, "add"}, 6, 24, 3);
+      const at::Tensor op = at::randn({batch, 4, 3}) * 3;
+      const at::Tensor h = constant_features ? at::randn({1, 4, 6}).expand({batch, 4, 6}) : at::randn({batch, 4, 6});
+      const at::Tensor with_autograd = layer->forward(h, shared, op).detach();
+      at::NoGradGuard no_grad;
+      CHECK(at::allclose(layer->forward(h, shared, op), with_autograd, 1e-4, 1e-5));
+    }
+  }
 }

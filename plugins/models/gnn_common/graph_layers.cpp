@@ -7,6 +7,8 @@
 #include <ATen/ATen.h>
 #include <torch/nn/init.h>
 
+#include "fused_inference.hpp"
+
 namespace latpred::gnn {
 namespace {
 
@@ -66,8 +68,11 @@ DenseGraphFlow::DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim) 
 
 at::Tensor DenseGraphFlow::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
   const at::Tensor support = per_node(h, [&](const at::Tensor& x) { return at::matmul(x, weight_); });
-  const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb));
-  return gate * aggregate(preds, support) + support + bias_;
+  const at::Tensor gate = op_gate_->forward(op_emb);
+  if (same_for_every_arch(preds) && fused::applies({gate, support})) {
+    return fused::gated_graph_sum(gate, support, preds.select(0, 0), bias_);
+  }
+  return at::sigmoid(gate) * aggregate(preds, support) + support + bias_;
 }
 
 GraphAttention::GraphAttention(int64_t in_dim, int64_t out_dim, int64_t op_dim, bool mask_non_edges)
@@ -85,12 +90,17 @@ at::Tensor GraphAttention::forward(const at::Tensor& h, const at::Tensor& preds,
   at::Tensor messages;
   if (mask_non_edges_ && same_for_every_arch(preds)) {
     const at::Tensor a_pred = preds.select(0, 0);
-    messages = per_node(p, [&](const at::Tensor& x) { return attend_on_edges(x, a, a_pred, scale); });
+    messages = per_node(p, [&](const at::Tensor& x) {
+      return fused::applies({x}) ? fused::edge_attention(x, a, a_pred, scale) : attend_on_edges(x, a, a_pred, scale);
+    });
   } else {
     messages = at::bmm(attention(p, a, preds, scale), p);
   }
-  const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb));
-  return norm_->forward(gate * messages);
+  const at::Tensor gate = op_gate_->forward(op_emb);
+  if (fused::applies({gate, messages})) {
+    return fused::gated_layer_norm(gate, messages, norm_->weight, norm_->bias, norm_->options.eps());
+  }
+  return norm_->forward(at::sigmoid(gate) * messages);
 }
 
 at::Tensor GraphAttention::attention(const at::Tensor& p, const at::Tensor& a, const at::Tensor& preds,
@@ -119,9 +129,11 @@ EnsembleLayer::EnsembleLayer(int64_t in_dim, int64_t out_dim, int64_t op_dim, bo
 }
 
 at::Tensor EnsembleLayer::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
-  const at::Tensor a = dgf_->forward(h, preds, op_emb);
+  at::Tensor a = dgf_->forward(h, preds, op_emb);
   const at::Tensor b = gat_->forward(h, preds, op_emb);
   if (fuse_in_) return fuse_out_->forward(at::relu(fuse_in_->forward(at::cat({a, b}, -1))));
+  // Without autograd, reuse a's storage: both parts are fresh outputs of their layers, never views of an input.
+  if (!at::GradMode::is_enabled()) return a.add_(b).mul_(0.5);
   return (a + b) * 0.5;
 }
 
