@@ -205,3 +205,44 @@ TEST_CASE("graph layers predict the same without autograd (fused kernels) as wit
     }
   }
 }
+
+TEST_CASE("a layer's output at one node equals that node of its full output, gradients included", "[gnn]") {
+  // The op-update pass reads only the output node of its last layer (GnnPredictor::forward). Node 0 has no
+  // predecessors; the second graph adds a self-loop and a weighted edge at node 3.
+  const int64_t batch = 3;
+  at::Tensor looped = diamond_predecessors();
+  looped[0][3][3] = 1;
+  looped[0][3][0] = 0.5;
+  for (const at::Tensor& graph : {diamond_predecessors(), looped}) {
+    for (const bool shared : {true, false}) {
+      const at::Tensor preds = shared ? graph.expand({batch, 4, 4}) : graph.expand({batch, 4, 4}).contiguous();
+      for (const latpred::gnn::LayerOptions& options : std::vector<latpred::gnn::LayerOptions>{
+               {"dgf", true, "add"}, {"gat", true, "add"}, {"gat", false, "add"}, {"ensemble", true, "mlp"}}) {
+        for (const bool constant_features : {false, true}) {
+          for (const int64_t node : {0, 3}) {
+            CAPTURE(shared, options.type, options.mask_non_edges, constant_features, node);
+            at::manual_seed(10);
+            const auto layer = latpred::gnn::make_layer(options, 6, 5, 3);
+            const at::Tensor op = at::randn({batch, 4, 3});
+            const at::Tensor h =
+                constant_features ? at::randn({1, 4, 6}).expand({batch, 4, 6}) : at::randn({batch, 4, 6});
+            auto run = [&](bool one_node) {
+              layer->zero_grad();
+              const at::Tensor out =
+                  one_node ? layer->forward_at(h, preds, op, node) : layer->forward(h, preds, op).select(1, node);
+              (out * at::arange(out.numel()).view(out.sizes()).cos()).sum().backward();
+              std::vector<at::Tensor> result{out.detach()};
+              for (const auto& p : layer->parameters()) {
+                result.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
+              }
+              return result;
+            };
+            const auto fast = run(true), full = run(false);
+            REQUIRE(fast.size() == full.size());
+            for (std::size_t i = 0; i < fast.size(); ++i) CHECK(at::allclose(fast[i], full[i], 1e-5, 1e-6));
+          }
+        }
+      }
+    }
+  }
+}

@@ -162,13 +162,14 @@ at::Tensor GnnPredictor::forward(const ModelInput& input) {
   const at::Tensor x = x0.expand({batch, v, x0.size(2)});
 
   if (!op_update_layers_.empty()) {
+    // The pass is read at the output node only: its last layer computes just that node (and what it reads).
     at::Tensor y = x;
-    for (std::size_t i = 0; i < op_update_layers_.size(); ++i) {
-      y = op_update_layers_[i]->forward(y, preds, emb);
-      if (i + 1 < op_update_layers_.size()) y = at::relu(y);
+    for (std::size_t i = 0; i + 1 < op_update_layers_.size(); ++i) {
+      y = at::relu(op_update_layers_[i]->forward(y, preds, emb));
     }
-    const at::Tensor summary = op_update_head_->forward(y.select(1, v - 1));  // B x d
-    emb = mlp_over_nodes_and_arch(op_update_embedder_, emb, summary);         // replaces the op embedding
+    const at::Tensor output_node = op_update_layers_.back()->forward_at(y, preds, emb, v - 1);
+    const at::Tensor summary = op_update_head_->forward(output_node);  // B x d
+    emb = mlp_over_nodes_and_arch(op_update_embedder_, emb, summary);  // replaces the op embedding
   }
 
   at::Tensor z = x;
