@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Compares methods run in latpred's harness (e.g. NASFLAT, HELP, MultiPredict) task by task, beside the paper's
+# published values (bench/paper_values.csv, k = 20). Each method is one or more finished study directories; a cell is
+# the mean ± population std over seeds of the per-seed mean Spearman over the task's test devices (every measured arch
+# except the transfer samples), with the number of seeds. Nothing is run.
+# Usage: bench/compare_methods.sh NAME=RUN_DIR [NAME=RUN_DIR ...]   (repeat a NAME to merge its directories)
+#   e.g. bench/compare_methods.sh NASFLAT=runs/best_nb201_ca HELP=runs/baselines_help \
+#          MultiPredict=runs/baselines_multipredict_nb201
+set -euo pipefail
+cd "$(dirname "$0")/.."
+(($# > 0)) || { sed -n '2,8p' "$0" >&2; exit 2; }
+operands=()
+for spec in "$@"; do
+  name=${spec%%=*} dir=${spec#*=}
+  [[ $spec == *=* && -n $name ]] || { echo "compare_methods: expected NAME=RUN_DIR, got '$spec'" >&2; exit 2; }
+  [[ -f $dir/results.csv ]] || { echo "compare_methods: no results.csv in '$dir' (for $name)" >&2; exit 2; }
+  operands+=("method=$name" "$dir/results.csv")
+done
+awk -F, '
+  FILENAME ~ /paper_values/ { if (FNR > 1) { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++ntasks] = $1 }; next }
+  FNR == 1 {
+    delete col
+    for (i = 1; i <= NF; i++) col[$i] = i
+    if (!(method in known)) { known[method] = 1; methods[++nmethods] = method }
+    next
+  }
+  $col["metric"] == "spearman" && $col["device"] != "" {
+    key = method SUBSEP $col["task"] SUBSEP $col["k"] SUBSEP $col["seed"]
+    sum[key] += $col["value"]; cnt[key]++
+  }
+  $col["metric"] == "total_seconds" { seconds[method] += $col["value"]; runs[method]++ }
+  # mean ± population std over seeds of the per-seed device means: the cell text, "" when never run
+  function cell(m, t, k,   key, p, v, s, s2, c, mean, var) {
+    s = 0; s2 = 0; c = 0
+    for (key in sum) {
+      split(key, p, SUBSEP)
+      if (p[1] == m && p[2] == t && p[3] == k) { v = sum[key] / cnt[key]; s += v; s2 += v * v; c++ }
+    }
+    if (c == 0) return "-"
+    mean = s / c; var = s2 / c - mean * mean
+    return sprintf("%.3f ± %.3f (%d)", mean, sqrt(var > 0 ? var : 0), c)
+  }
+  END {
+    split("20 10 5", ks, " ")
+    for (j = 1; j <= 3; j++) {
+      k = ks[j]
+      printf "\nSpearman at k = %s (seeds in parentheses)%s\n\n", k, k == 20 ? "; the paper scored archs 0-127 only" : ""
+      header = "| task |"; rule = "|---|"
+      for (i = 1; i <= nmethods; i++) { header = header " " methods[i] " |"; rule = rule "---|" }
+      if (k == 20) { header = header " paper HELP | paper MultiPredict | paper NASFLAT |"; rule = rule "---|---|---|" }
+      print header; print rule
+      for (n = 1; n <= ntasks; n++) {
+        t = order[n]; line = "| " t " |"
+        for (i = 1; i <= nmethods; i++) line = line " " cell(methods[i], t, k) " |"
+        if (k == 20) line = line " " help[t] " | " mp[t] " | " nf[t] " |"
+        print line
+      }
+    }
+    print "\nRun time per method (each run'"'"'s own clock, from its total_seconds):\n"
+    print "| method | runs | seconds per run | total hours |"
+    print "|---|---|---|---|"
+    for (i = 1; i <= nmethods; i++) {
+      m = methods[i]
+      if (runs[m] == 0) { printf "| %s | 0 | - | - |\n", m; continue }
+      printf "| %s | %d | %.0f | %.2f |\n", m, runs[m], seconds[m] / runs[m], seconds[m] / 3600
+    }
+  }' bench/paper_values.csv "${operands[@]}"
