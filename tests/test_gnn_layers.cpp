@@ -150,6 +150,12 @@ TEST_CASE("fused inference kernels equal the ATen chains they replace", "[gnn][f
                        at::sigmoid(gate) * at::matmul(preds, support) + support + bias, 1e-5, 1e-6));
     CHECK(at::allclose(fused::gated_layer_norm(gate, message, weight, bias, 1e-5),
                        at::layer_norm(at::sigmoid(gate) * message, {d}, weight, bias, 1e-5), 1e-4, 1e-5));
+    // A batch of one is read as shared by the batch, like an expanded view; other shapes are refused.
+    const at::Tensor one = support.slice(0, 0, 1).contiguous();
+    CHECK(at::allclose(fused::gated_graph_sum(gate, one, preds.select(0, 0), bias),
+                       fused::gated_graph_sum(gate, support, preds.select(0, 0), bias)));
+    CHECK_THROWS_WITH(fused::gated_layer_norm(gate, message.slice(1, 0, 2), weight, bias, 1e-5),
+                      Catch::Contains("do not match"));
   }
 }
 

@@ -19,13 +19,21 @@ namespace {
 constexpr int64_t kArchGrain = 16;
 
 // A B x V x d float tensor read row by row: a row is d contiguous floats; archs are batch_stride apart (0 when
-// the tensor is shared by the batch).
+// the tensor is shared by the batch: an expanded view, or a batch of one).
 struct NodeRows {
   const float* data;
   int64_t batch_stride, d;
-  explicit NodeRows(const at::Tensor& t) : data(t.data_ptr<float>()), batch_stride(t.stride(0)), d(t.size(2)) {}
+  explicit NodeRows(const at::Tensor& t)
+      : data(t.data_ptr<float>()), batch_stride(t.size(0) == 1 ? 0 : t.stride(0)), d(t.size(2)) {}
   const float* row(int64_t arch, int64_t node) const { return data + arch * batch_stride + node * d; }
 };
+
+// The kernels read `other` at the rows of `shape`: same nodes and width, and one arch or as many.
+void check_same_rows(const at::Tensor& shape, const at::Tensor& other) {
+  TORCH_CHECK(other.size(1) == shape.size(1) && other.size(2) == shape.size(2) &&
+                  (other.size(0) == 1 || other.size(0) == shape.size(0)),
+              "fused kernel: node tensors of ", shape.sizes(), " and ", other.sizes(), " do not match");
+}
 
 bool rows_contiguous(const at::Tensor& t) {
   if (!t.defined() || t.device().type() != at::kCPU || t.scalar_type() != at::kFloat || t.dim() != 3) return false;
@@ -34,7 +42,7 @@ bool rows_contiguous(const at::Tensor& t) {
   return dense_rows && (t.stride(0) == 0 || t.stride(0) == v * d || t.size(0) == 1);
 }
 
-// A contiguous float copy of a per-channel vector (LayerNorm weight, bias, attention weights).
+// A per-channel vector (LayerNorm weight, bias, attention weights) as contiguous floats; no copy when it is one.
 at::Tensor channel_vector(const at::Tensor& t, int64_t d) {
   TORCH_CHECK(t.numel() == d, "fused kernel: expected a vector of ", d, " values, got ", t.sizes());
   return t.to(at::kFloat).contiguous().view({d});
@@ -79,6 +87,7 @@ bool applies(std::initializer_list<at::Tensor> node_tensors) {
 at::Tensor gated_graph_sum(const at::Tensor& gate, const at::Tensor& support, const at::Tensor& a_pred,
                            const at::Tensor& bias) {
   RECORD_FUNCTION("latpred::fused::gated_graph_sum", std::vector<c10::IValue>());  // named in operator profiles
+  check_same_rows(gate, support);
   const NodeRows g(gate), s(support);
   const auto predecessors = predecessor_lists(a_pred, gate.size(1));
   const at::Tensor b = channel_vector(bias, g.d);
@@ -97,6 +106,7 @@ at::Tensor gated_graph_sum(const at::Tensor& gate, const at::Tensor& support, co
 at::Tensor gated_layer_norm(const at::Tensor& gate, const at::Tensor& message, const at::Tensor& weight,
                             const at::Tensor& bias, double eps) {
   RECORD_FUNCTION("latpred::fused::gated_layer_norm", std::vector<c10::IValue>());  // named in operator profiles
+  check_same_rows(gate, message);
   const NodeRows g(gate), m(message);
   const at::Tensor w = channel_vector(weight, g.d), b = channel_vector(bias, g.d);
   const float *weight_data = w.data_ptr<float>(), *bias_data = b.data_ptr<float>();
