@@ -2,7 +2,8 @@
 # Compares methods run in latpred's harness (e.g. NASFLAT, HELP, MultiPredict) task by task, beside the paper's
 # published values (bench/paper_values.csv, k = 20). Each method is one or more finished study directories; a cell is
 # the mean ± population std over seeds of the per-seed mean Spearman over the task's test devices (every measured arch
-# except the transfer samples), with the number of seeds. Nothing is run.
+# except the transfer samples), with the number of seeds. Nothing is run. A study still running (or stopped) has no
+# results.csv yet: its finished runs' files (RUN_DIR/runs/*.csv) are read instead.
 # Usage: bench/compare_methods.sh NAME=RUN_DIR [NAME=RUN_DIR ...]   (repeat a NAME to merge its directories)
 #   e.g. bench/compare_methods.sh NASFLAT=runs/best_nb201_ca HELP=runs/baselines_help \
 #          MultiPredict=runs/baselines_multipredict_nb201
@@ -13,8 +14,14 @@ operands=()
 for spec in "$@"; do
   name=${spec%%=*} dir=${spec#*=}
   [[ $spec == *=* && -n $name ]] || { echo "compare_methods: expected NAME=RUN_DIR, got '$spec'" >&2; exit 2; }
-  [[ -f $dir/results.csv ]] || { echo "compare_methods: no results.csv in '$dir' (for $name)" >&2; exit 2; }
-  operands+=("method=$name" "$dir/results.csv")
+  if [[ -f $dir/results.csv ]]; then
+    operands+=("method=$name" "$dir/results.csv")
+  elif compgen -G "$dir/runs/*.csv" >/dev/null; then
+    for run in "$dir"/runs/*.csv; do operands+=("method=$name" "$run"); done
+  else
+    echo "compare_methods: no results.csv or finished runs (runs/*.csv) in '$dir' (for $name)" >&2
+    exit 2
+  fi
 done
 awk -F, '
   FILENAME ~ /paper_values/ { if (FNR > 1) { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++ntasks] = $1 }; next }

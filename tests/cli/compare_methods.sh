@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/compare_methods.sh: per-seed means over test devices, mean ± population std over seeds, directories of one
-# method merged, the paper's values at k = 20, run time per method; a missing directory is a clear error.
+# method merged, an unfinished study read from its finished runs, the paper's values at k = 20, run time per method;
+# a missing directory is a clear error.
 # Usage: compare_methods.sh SOURCE_DIR
 set -euo pipefail
 script="$1/bench/compare_methods.sh"
@@ -26,19 +27,25 @@ run_key,task,device,k,seed,model.type,metric,value
 r3,FD,fpga,5,42,ensemble,spearman,0.5
 r3,FD,,0,42,ensemble,total_seconds,200
 CSV
-cat >"$work/c/results.csv" <<'CSV'
-seed,k,task,device,metric,value,run_key
-44,20,N1,d1,spearman,0.25,r4
+# Method B's study is unfinished: no results.csv, only its finished runs' files, each with its own header.
+mkdir -p "$work/c/runs"
+cat >"$work/c/runs/r4.csv" <<'CSV'
+seed,k,task,device,metric,value
+44,20,N1,d1,spearman,0.25
+CSV
+cat >"$work/c/runs/r5.csv" <<'CSV'
+task,device,k,seed,metric,value
+N1,d1,20,45,spearman,0.35
 CSV
 out=$(bash "$script" A="$work/a" A="$work/b" "Method B=$work/c")
-grep -qF '| N1 | 0.800 ± 0.100 (2) | 0.250 ± 0.000 (1) | 0.604 | 0.907 | 0.967 |' <<<"$out" || fail "k=20 N1 row: $out"
+grep -qF '| N1 | 0.800 ± 0.100 (2) | 0.300 ± 0.050 (2) | 0.604 | 0.907 | 0.967 |' <<<"$out" || fail "k=20 N1 row: $out"
 grep -qF '| task | A | Method B | paper HELP |' <<<"$out" || fail "header: $out"
 grep -qF '| FD | 0.500 ± 0.000 (1) | - |' <<<"$out" || fail "k=5 FD row: $out"
 grep -qF '| ND | - | - | 0.948 | 0.930 | 0.959 |' <<<"$out" || fail "a task never run: $out"
 grep -qF '| A | 3 | 200 | 0.17 |' <<<"$out" || fail "run time of A: $out"
 grep -qF '| Method B | 0 | - | - |' <<<"$out" || fail "run time of B: $out"
 if err=$(bash "$script" A="$work/none" 2>&1); then fail "a missing directory was accepted"; fi
-grep -qF "no results.csv in '$work/none' (for A)" <<<"$err" || fail "missing-directory message: $err"
+grep -qF "no results.csv or finished runs (runs/*.csv) in '$work/none' (for A)" <<<"$err" || fail "missing-directory message: $err"
 if err=$(bash "$script" "$work/a" 2>&1); then fail "an operand without NAME= was accepted"; fi
 grep -qF "expected NAME=RUN_DIR" <<<"$err" || fail "usage message: $err"
 echo "compare_methods: ok"
