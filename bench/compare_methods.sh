@@ -9,7 +9,7 @@
 #          MultiPredict=runs/baselines_multipredict_nb201
 set -euo pipefail
 cd "$(dirname "$0")/.."
-(($# > 0)) || { sed -n '2,8p' "$0" >&2; exit 2; }
+(($# > 0)) || { sed -n '2,9p' "$0" >&2; exit 2; }
 operands=()
 for spec in "$@"; do
   name=${spec%%=*} dir=${spec#*=}
@@ -36,7 +36,7 @@ awk -F, '
     sum[key] += $col["value"]; cnt[key]++
   }
   $col["metric"] == "total_seconds" { seconds[method] += $col["value"]; runs[method]++ }
-  # mean ± population std over seeds of the per-seed device means: the cell text, "" when never run
+  # mean ± population std over seeds of the per-seed device means: the cell text, "-" when never run
   function cell(m, t, k,   key, p, v, s, s2, c, mean, var) {
     s = 0; s2 = 0; c = 0
     for (key in sum) {
