@@ -125,6 +125,46 @@ TEST_CASE("a graph shared by the batch gives the same outputs and gradients as p
   }
 }
 
+TEST_CASE("predicting for one device gives the scores of the per-arch device rows", "[gnn]") {
+  // With the graph and the device expanded over the batch, GnnPredictor computes its first op-update layer once
+  // per op label and gathers it; materialised device rows take the per-node path.
+  const int64_t batch = 7, labels = 5;
+  at::manual_seed(12);
+  latpred::ModelInput shared;
+  shared.adj = diamond_predecessors().transpose(1, 2).expand({batch, 4, 4});
+  shared.ops = at::randint(labels, {batch, 4}, at::kLong);
+  shared.device = at::randn({1, 3}).expand({batch, 3});
+  latpred::ModelInput materialised = shared;
+  materialised.device = shared.device.contiguous();
+  struct Case {
+    std::string layer, placement;
+    std::vector<int64_t> op_update_dims;
+  };
+  for (const Case& c : std::vector<Case>{{"dgf", "node", {8, 8}},
+                                         {"gat", "node", {8, 6, 8}},
+                                         {"ensemble", "node", {8, 8}},
+                                         {"ensemble", "head", {8, 8}},
+                                         {"ensemble", "node", {8}}}) {
+    CAPTURE(c.layer, c.placement, c.op_update_dims.size());
+    latpred::gnn::PredictorOptions options;
+    options.layer.type = c.layer;
+    options.device_placement = c.placement;
+    options.node_dim = 6;
+    options.hidden = 8;
+    options.gnn_dims = {8, 8};
+    options.op_update_dims = c.op_update_dims;
+    options.head_dims = {8};
+    at::manual_seed(13);
+    latpred::gnn::GnnPredictor model(options);
+    model.build(latpred::ModelShape{4, labels, 0, 3});
+    model.eval();
+    at::NoGradGuard no_grad;
+    const at::Tensor fast = model.forward(shared), reference = model.forward(materialised);
+    CHECK(at::allclose(fast, reference, 1e-5, 1e-6));
+    CHECK(fast.select(0, 0).item<float>() != fast.select(0, 1).item<float>());  // the archs differ
+  }
+}
+
 TEST_CASE("an MLP over [node, arch] features equals the MLP over their concatenation", "[gnn]") {
   at::manual_seed(6);
   torch::nn::Sequential mlp = latpred::make_mlp(5 + 7, 4, {{9}, /*batch_norm=*/false, 0.0});

@@ -62,6 +62,19 @@ TEST_CASE("a graph shared by all archs reaches the model as one expanded matrix,
   for (std::size_t i = 0; i < all.size(); ++i) CHECK(a[i] == Approx(b[i]).margin(1e-5));
 }
 
+TEST_CASE("without autograd, one device for the whole batch reaches the model as one expanded row", "[predictor]") {
+  const latpred::ArchFeatures features = chain_features(false);  // the predictor keeps a reference
+  latpred::Predictor predictor(ensemble_model(), std::make_shared<IndexDeviceRep>(), features);
+  const at::Tensor archs = at::tensor(std::vector<int64_t>{0, 1, 2}, at::kLong);
+  const at::Tensor one = at::full({3}, 2, at::kLong), mixed = at::tensor(std::vector<int64_t>{2, 2, 1}, at::kLong);
+  CHECK(predictor.input(archs, one).device.stride(0) != 0);  // autograd on: every row computed (training)
+  at::NoGradGuard no_grad;
+  const at::Tensor device = predictor.input(archs, one).device;
+  CHECK(device.stride(0) == 0);
+  CHECK(at::equal(device, at::full({3, 1}, 2.0)));
+  CHECK(predictor.input(archs, mixed).device.stride(0) != 0);
+}
+
 TEST_CASE("predicting on several threads gives the scores of one thread", "[predictor]") {
   const latpred::ArchFeatures features = chain_features(true);
   latpred::Predictor predictor(ensemble_model(), std::make_shared<IndexDeviceRep>(), features);

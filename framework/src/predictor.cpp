@@ -28,7 +28,15 @@ ModelInput Predictor::input(const at::Tensor& archs, const at::Tensor& devices) 
   }
   if (features_.ops.defined()) in.ops = features_.ops.index_select(0, archs);
   if (features_.vec.defined()) in.vec = features_.vec.index_select(0, archs);
-  in.device = devicerep_->forward(devices);
+  // Predicting for one device (no autograd): its vector once, expanded, so a model can tell that every arch of
+  // the batch is on the same device (GnnPredictor computes its first op-update layer once per op label then).
+  const int64_t batch = devices.size(0);
+  if (!at::GradMode::is_enabled() && batch > 1 && (devices == devices[0]).all().item<bool>()) {
+    const at::Tensor once = devicerep_->forward(devices.slice(0, 0, 1));
+    in.device = once.expand({batch, once.size(1)});
+  } else {
+    in.device = devicerep_->forward(devices);
+  }
   return in;
 }
 

@@ -26,7 +26,7 @@ struct ModelInput {
   at::Tensor adj;     // B x V x V float (u -> v); an expanded view (stride 0 in B) when all archs share one graph
   at::Tensor ops;     // B x V int64
   at::Tensor vec;     // B x D float
-  at::Tensor device;  // B x device_dim float (output of the DeviceRep)
+  at::Tensor device;  // B x device_dim float (output of the DeviceRep); an expanded view when predicting for one device
 };
 
 class LATPRED_API Model : public Component, public torch::nn::Module {

@@ -10,11 +10,10 @@
 #include "fused_inference.hpp"
 
 namespace latpred::gnn {
-namespace {
 
-// One tensor expanded over the batch (stride 0): the same for every arch. The first layer's node features are
-// (GnnPredictor::forward), and so is the adjacency when every arch has the same graph (Predictor::input).
 bool same_for_every_arch(const at::Tensor& t) { return t.size(0) > 1 && t.stride(0) == 0; }
+
+namespace {
 
 // Applies a per-node map once and broadcasts when the node features are the same for every arch.
 template <class Map>

@@ -13,6 +13,13 @@
 
 namespace latpred::gnn {
 
+// One tensor expanded over the batch (stride 0): the same for every arch. The first layer's node features are
+// (GnnPredictor::forward), and so are the adjacency when every arch has the same graph and the device vector when
+// predicting for one device (Predictor::input).
+bool same_for_every_arch(const at::Tensor& t);
+
+// A layer reads op_emb row-wise: with h and preds the same for every arch, its output at node i depends on
+// op_emb[b][i] only (GnnPredictor's first op-update layer relies on it).
 class GraphLayer : public torch::nn::Module {
  public:
   virtual at::Tensor forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) = 0;
