@@ -6,10 +6,12 @@
 #include <random>
 #include <set>
 
+#include "finetune.hpp"
 #include "latpred/experiment.hpp"
 #include "latpred/study.hpp"
 #include "predictor.hpp"
 #include "pretrain_store.hpp"
+#include "seeding.hpp"
 #include "study_test_support.hpp"
 #include "support.hpp"
 
@@ -247,4 +249,56 @@ TEST_CASE("a stored pretrained state is reused by runs that differ only in how t
   fs::resize_file(file, fs::file_size(file) / 2);
   CHECK_THROWS_WITH(latpred::run_experiment(config, registry, workspace, {}, store),
                     Catch::Contains(file.string()) && Catch::Contains("truncated"));
+}
+
+TEST_CASE("ensemble members' predictions are standardised before they are averaged", "[trainer][ensemble]") {
+  // Member b scores like member a on another scale: the ensemble equals a alone, standardised on set 0.
+  const std::vector<float> a0{1, 2, 4, 5}, a1{3, 0};
+  auto affine = [](const std::vector<float>& v) {
+    std::vector<float> out;
+    for (float x : v) out.push_back(100 * x - 7);
+    return out;
+  };
+  const latpred::EpochPredictions a{{a0, a1}}, b{{affine(a0), affine(a1)}};
+  const latpred::EpochPredictions mean = latpred::mean_of_standardised({a, b});
+  const float sd = std::sqrt(2.5f);  // population sd of a0 (mean 3)
+  for (std::size_t s = 0; s < 2; ++s)
+    for (std::size_t i = 0; i < a[0][s].size(); ++i) CHECK(mean[0][s][i] == Approx((a[0][s][i] - 3) / sd));
+  const latpred::EpochPredictions shorter{{{1, 2}, a1}};
+  CHECK_THROWS_WITH(latpred::mean_of_standardised({a, shorter}), Catch::Contains("set sizes differ"));
+  CHECK_THROWS_WITH(latpred::mean_of_standardised({a, {}}), Catch::Contains("evaluation counts differ"));
+}
+
+TEST_CASE("an ensemble run pretrains each member as a run of the member's seed would, and stores them",
+          "[trainer][ensemble][pretrained]") {
+  const std::string data_dir = std::string(LATPRED_SOURCE_DIR) + "/data";
+  const study_test::ScratchDir scratch("ensemble");
+  const fs::path store = scratch.path / "pretrained";
+  const latpred::Registry& registry = latpred::test::build_plugins().registry();
+  latpred::Workspace workspace;
+  ExperimentConfig config = small_gpu_task(registry, data_dir);
+  config.task = {"cpu", "nb201", {"cpu_b1_t1", "cpu_b4_t1"}, {"cpu_in64_b1_t1"}, "built-in data"};
+  config.train.set("source_samples", int64_t{32});
+  config.train.set("epochs", int64_t{2});
+  config.transfer.set("k", std::vector<int64_t>{10});
+  config.transfer.set("epochs", int64_t{3});
+  const auto single = latpred::run_experiment(config, registry, workspace, {}, store);
+  const ExperimentConfig one_member = config;
+  config.transfer.set("ensemble_members", int64_t{2});
+  REQUIRE(latpred::pretrain_identity(config) == latpred::pretrain_identity(one_member));
+  const auto ensemble = latpred::run_experiment(config, registry, workspace, {}, store);
+  CHECK(values(ensemble, "pretrain_reused") == std::vector<double>{1});  // member 0 is the single run's
+  REQUIRE(values(ensemble, "ensemble_pretrain_seconds").size() == 1);
+  CHECK(values(ensemble, "ensemble_pretrain_seconds")[0] > 0);
+  CHECK(values(ensemble, "spearman") != values(single, "spearman"));
+  CHECK(values(latpred::run_experiment(config, registry, workspace, {}, store), "spearman") ==
+        values(ensemble, "spearman"));  // deterministic, member 1 now reused
+  CHECK(values(latpred::run_experiment(config, registry, workspace), "spearman") ==
+        values(ensemble, "spearman"));  // and equal to fresh pretrainings
+  // Member 1 is the pretraining of a run whose seed is the member's.
+  ExperimentConfig member = config;
+  member.transfer.set("ensemble_members", int64_t{1});
+  member.seed = latpred::derive_seed(config.seed, "ensemble_member", "", 1);
+  CHECK(values(latpred::run_experiment(member, registry, workspace, {}, store), "pretrain_reused") ==
+        std::vector<double>{1});
 }

@@ -249,6 +249,68 @@ ArchFeatures encode_features(const ExperimentConfig& config, const Registry& reg
   return features;
 }
 
+namespace {
+
+// One pretrained predictor of a run: the run's own (member 0) or an extra member of transfer.ensemble_members,
+// which pretrains exactly as the run would with the member's seed (and is stored and reused like any pretraining).
+struct Member {
+  ExperimentConfig config;
+  std::unique_ptr<Predictor> predictor;
+  // Declared after the predictor (destroyed first): a plugin's strategy may refer to its model.
+  std::shared_ptr<TrainingStrategy> strategy;
+  std::vector<at::Tensor> pretrained;
+  std::vector<ResultRow> pretrain_rows;
+  bool reused = false;
+};
+
+// Builds the member's predictor over `features` and pretrains it, or loads its stored pretraining.
+Member make_member(const ExperimentConfig& config, const Registry& registry, const Dataset& data,
+                   const ArchFeatures& features, const ArchFeatures* sample_on, const std::vector<int>& train_devices,
+                   const std::vector<int>& test_devices, const ProgressFn& progress, const fs::path& pretrained_dir) {
+  Member member;
+  member.config = config;
+  auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
+  devicerep->prepare(DeviceContext{&data, train_devices, test_devices, config.data_dir});
+  auto model = registry.create<Model>(config.model.type, config.model.params);
+  ModelShape shape;
+  if (features.adj.defined()) shape.num_nodes = features.adj.size(1);
+  shape.num_node_labels = features.num_node_labels;
+  if (features.vec.defined()) shape.vec_dim = features.vec.size(1);
+  shape.device_dim = devicerep->dim();
+  model->build(shape);
+  member.predictor = std::make_unique<Predictor>(model, devicerep, features);
+  member.strategy = model->training_strategy();
+
+  // Pretraining, or its stored state when a run with the same pretraining identity stored one.
+  const std::string identity = pretrained_dir.empty() ? std::string() : store_identity(config);
+  const fs::path state_file = identity.empty() ? fs::path() : pretrained_state_path(pretrained_dir, identity);
+  const std::optional<PretrainedState> stored =
+      identity.empty() ? std::nullopt : load_pretrained_state(state_file, identity);
+  if (stored) {
+    reuse_pretrained(*stored, state_file, *member.predictor);
+    member.pretrain_rows = stored->rows;
+  } else {
+    member.pretrain_rows =
+        pretrain(config, registry, data, train_devices, sample_on, *member.predictor, *member.strategy, progress);
+  }
+  member.reused = stored.has_value();
+  member.pretrained = member.predictor->snapshot();
+  if (!stored && !identity.empty()) {
+    store_pretrained_state(state_file, identity, {member.pretrained, default_generator_state(), member.pretrain_rows});
+  }
+  return member;
+}
+
+// Fine-tune seeds of one (device, k) transfer: one per repeat, the first the seed of a single fine-tune.
+std::vector<uint64_t> finetune_seeds(uint64_t seed, const std::string& device, int64_t k, int64_t repeats) {
+  std::vector<uint64_t> seeds{derive_seed(seed, "finetune", device, k)};
+  for (int64_t r = 1; r < repeats; ++r)
+    seeds.push_back(derive_seed(seed, "finetune_repeat_" + std::to_string(r), device, k));
+  return seeds;
+}
+
+}  // namespace
+
 ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& registry, Workspace& workspace,
                                 const ProgressFn& progress, const fs::path& pretrained_dir) {
   const auto start = Clock::now();
@@ -263,41 +325,34 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const ArchFeatures sampler_features = encode_sampler_features(config, registry, data);
   // What both samplers read: [sampler_features] when given, else the predictor's own features.
   const ArchFeatures* sample_on = config.sampler_features.empty() ? &features : &sampler_features;
-  auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
-  devicerep->prepare(DeviceContext{&data, train_devices, test_devices, config.data_dir});
-  auto model = registry.create<Model>(config.model.type, config.model.params);
-  ModelShape shape;
-  if (features.adj.defined()) shape.num_nodes = features.adj.size(1);
-  shape.num_node_labels = features.num_node_labels;
-  if (features.vec.defined()) shape.vec_dim = features.vec.size(1);
-  shape.device_dim = devicerep->dim();
-  model->build(shape);
-  Predictor predictor(model, devicerep, features);
-  // Declared after the model: a plugin's strategy may refer to it.
-  const std::shared_ptr<TrainingStrategy> strategy = model->training_strategy();
 
   ExperimentResult result;
   auto add_row = [&](const std::string& device, int64_t k, const std::string& metric, double value) {
     result.rows.push_back({task.name, device, k, config.seed, metric, value});
   };
 
-  // Pretraining, or its stored state when a run with the same pretraining identity stored one.
-  const std::string identity = pretrained_dir.empty() ? std::string() : store_identity(config);
-  const fs::path state_file = identity.empty() ? fs::path() : pretrained_state_path(pretrained_dir, identity);
-  const std::optional<PretrainedState> stored =
-      identity.empty() ? std::nullopt : load_pretrained_state(state_file, identity);
-  std::vector<ResultRow> pretrain_rows;
-  if (stored) {
-    reuse_pretrained(*stored, state_file, predictor);
-    pretrain_rows = stored->rows;
-  } else {
-    pretrain_rows = pretrain(config, registry, data, train_devices, sample_on, predictor, *strategy, progress);
-  }
-  result.rows.insert(result.rows.end(), pretrain_rows.begin(), pretrain_rows.end());
-  add_row("", 0, "pretrain_reused", stored ? 1.0 : 0.0);
-  const std::vector<at::Tensor> pretrained = predictor.snapshot();
-  if (!stored && !identity.empty()) {
-    store_pretrained_state(state_file, identity, {pretrained, default_generator_state(), pretrain_rows});
+  std::vector<Member> members;
+  members.push_back(
+      make_member(config, registry, data, features, sample_on, train_devices, test_devices, progress, pretrained_dir));
+  result.rows.insert(result.rows.end(), members[0].pretrain_rows.begin(), members[0].pretrain_rows.end());
+  add_row("", 0, "pretrain_reused", members[0].reused ? 1.0 : 0.0);
+  const int64_t ensemble = config.transfer.get_int("ensemble_members");
+  if (ensemble > 1) {
+    // The transfers of member 0 start from the generator state a single-model run has here.
+    const at::Tensor generator = default_generator_state();
+    double member_seconds = 0.0;
+    for (int64_t m = 1; m < ensemble; ++m) {
+      ExperimentConfig member_config = config;
+      member_config.seed = derive_seed(config.seed, "ensemble_member", "", m);
+      at::manual_seed(member_config.seed);
+      members.push_back(make_member(member_config, registry, data, features, sample_on, train_devices, test_devices,
+                                    progress, pretrained_dir));
+      for (const ResultRow& row : members.back().pretrain_rows)
+        if (row.metric == "pretrain_seconds") member_seconds += row.value;
+    }
+    // Pretraining time of the extra members (their stored time when reused): the ensemble's added cost.
+    add_row("", 0, "ensemble_pretrain_seconds", member_seconds);
+    set_default_generator_state(generator, "(the run's generator state before its ensemble members)");
   }
 
   // Transfer to every (test device, k).
@@ -315,26 +370,30 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     const std::vector<int64_t> measured = data.measured_archs(target);
     for (int64_t k : ks) {
       const auto transfer_start = Clock::now();
-      if (reset) predictor.restore(pretrained);
       const SampleRequest request{&data, sample_on, measured, k, target, derive_seed(config.seed, "transfer", name, k)};
       const std::vector<int64_t> transfer_archs = sampler->select(request);
-      predictor.devicerep().begin_transfer(TransferContext{&data, target, train_devices, transfer_archs});
       std::vector<Example> examples;
       for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});
       const std::vector<int64_t> eval_archs = evaluation_archs(eval_set, measured, transfer_archs);
       const std::vector<int64_t> first128 = first128_archs(data, target);
-      // One fine-tune per repeat from the same weights; the first keeps the seed of a single fine-tune.
-      std::vector<uint64_t> seeds{derive_seed(config.seed, "finetune", name, k)};
-      for (int64_t r = 1; r < repeats; ++r)
-        seeds.push_back(derive_seed(config.seed, "finetune_repeat_" + std::to_string(r), name, k));
       double predict_seconds = 0.0;
-      const EpochPredictions predictions = mc_predictions(
-          predictor, seeds, eval_last,
-          [&](std::mt19937_64& rng, const std::function<void(int64_t, int64_t)>& after_epoch) {
-            strategy->adapt(predictor, examples, config.transfer, rng, after_epoch);
-          },
-          [&](const std::vector<int64_t>& archs) { return strategy->predict(predictor, archs, target); },
-          {eval_archs, transfer_archs, first128}, &predict_seconds);
+      std::vector<EpochPredictions> per_member;
+      for (Member& member : members) {
+        Predictor& predictor = *member.predictor;
+        if (reset) predictor.restore(member.pretrained);
+        predictor.devicerep().begin_transfer(TransferContext{&data, target, train_devices, transfer_archs});
+        double seconds = 0.0;
+        per_member.push_back(mc_predictions(
+            predictor, finetune_seeds(member.config.seed, name, k, repeats), eval_last,
+            [&](std::mt19937_64& rng, const std::function<void(int64_t, int64_t)>& after_epoch) {
+              member.strategy->adapt(predictor, examples, config.transfer, rng, after_epoch);
+            },
+            [&](const std::vector<int64_t>& archs) { return member.strategy->predict(predictor, archs, target); },
+            {eval_archs, transfer_archs, first128}, &seconds));
+        predict_seconds += seconds;
+      }
+      const EpochPredictions predictions =
+          per_member.size() == 1 ? std::move(per_member.front()) : mean_of_standardised(per_member);
       std::map<std::string, double> sums;
       Scores last;
       for (const auto& sets : predictions) {

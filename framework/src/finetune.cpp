@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 
 namespace latpred {
@@ -59,6 +60,33 @@ EpochPredictions mc_predictions(Predictor& predictor, const std::vector<uint64_t
     out.push_back(std::move(sum[slot]));
   }
   if (predict_seconds) *predict_seconds = timed ? seconds / static_cast<double>(timed) : 0.0;
+  return out;
+}
+
+EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members) {
+  if (members.empty()) throw std::invalid_argument("mean_of_standardised: no members");
+  EpochPredictions out = members.front();
+  for (auto& evaluation : out)
+    for (auto& set : evaluation) std::fill(set.begin(), set.end(), 0.0f);
+  for (const EpochPredictions& member : members) {
+    if (member.size() != out.size()) throw std::invalid_argument("mean_of_standardised: evaluation counts differ");
+    for (std::size_t e = 0; e < member.size(); ++e) {
+      const std::vector<float>& reference = member[e].at(0);
+      double mean = 0.0, squares = 0.0;
+      for (float v : reference) mean += v;
+      mean /= static_cast<double>(std::max<std::size_t>(1, reference.size()));
+      for (float v : reference) squares += (v - mean) * (v - mean);
+      const double sd = std::sqrt(squares / static_cast<double>(std::max<std::size_t>(1, reference.size())));
+      const double scale = sd > 0 ? 1.0 / sd : 1.0;  // constant predictions: centred only
+      for (std::size_t s = 0; s < member[e].size(); ++s) {
+        if (member[e][s].size() != out[e].at(s).size()) {
+          throw std::invalid_argument("mean_of_standardised: set sizes differ");
+        }
+        for (std::size_t i = 0; i < member[e][s].size(); ++i)
+          out[e][s][i] += static_cast<float>((member[e][s][i] - mean) * scale / static_cast<double>(members.size()));
+      }
+    }
+  }
   return out;
 }
 

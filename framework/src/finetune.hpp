@@ -30,4 +30,9 @@ LATPRED_API EpochPredictions mc_predictions(Predictor& predictor, const std::vec
                                             const std::vector<std::vector<int64_t>>& arch_sets,
                                             double* predict_seconds = nullptr);
 
+// The mean over ensemble members of their predictions, each member's first standardised to zero mean and unit
+// variance over its arch_sets[0] predictions (the same shift and scale for every set of that evaluation): members'
+// scores have unrelated scales. Members must have the same number of evaluations and set sizes.
+LATPRED_API EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members);
+
 }  // namespace latpred

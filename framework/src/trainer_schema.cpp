@@ -43,6 +43,13 @@ const Schema& transfer_schema() {
                    "fine-tune this many times from the same starting weights with different seeds and score the mean "
                    "of their predictions (MultiPredict's MC fine-tuning: 10; 1 = one fine-tune)",
                    1, 1000)
+          .integer("ensemble_members", 1,
+                   "independently pretrained predictors, each fine-tuned on the same transfer samples, whose "
+                   "standardised predictions are averaged (a deep ensemble). Member 0 is the run's own pretraining; "
+                   "member m pretrains as the run would with a seed derived from the run's and m (stored and reused "
+                   "like any pretraining), so the ensemble costs m times the pretraining (row "
+                   "ensemble_pretrain_seconds)",
+                   1, 64)
           .choice("eval_set", "all_minus_transfer", {"all_minus_transfer", "all", "first128"},
                   "architectures scored: every measured arch except the transfer samples (honest), every measured "
                   "arch, or archs 0..127 (the reference code's behaviour, for comparison only)")
