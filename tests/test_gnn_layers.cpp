@@ -97,30 +97,38 @@ TEST_CASE("positional node embeddings let the predictor tell where an op sits", 
 
 TEST_CASE("a graph shared by the batch gives the same outputs and gradients as per-arch graphs", "[gnn]") {
   // Predictor::input passes a shared graph as an expanded view; the layers then take their one-GEMM / edge-list
-  // paths, which must agree with at::bmm on the materialised batch (node 0 has no predecessors).
+  // paths, which must agree with at::bmm on the materialised batch (node 0 has no predecessors). On a chain (one
+  // predecessor per node, FBNet's layers) the masked attention weight is 1: GAT copies the predecessor's
+  // projection, and its attention vector gets no gradient (zero on the materialised batch).
   const int64_t batch = 3;
-  const at::Tensor shared = diamond_predecessors().expand({batch, 4, 4});
-  const at::Tensor materialised = shared.contiguous();
-  REQUIRE(shared.stride(0) == 0);
-  for (const std::string type : {"dgf", "gat", "ensemble"}) {
-    for (const bool constant_features : {false, true}) {
-      CAPTURE(type, constant_features);
-      at::manual_seed(4);
-      const auto layer = latpred::gnn::make_layer({type, true, "add"}, 6, 5, 3);
-      const at::Tensor op = at::randn({batch, 4, 3});
-      // Constant features are an expanded view too (the first layer of a stack).
-      const at::Tensor h = constant_features ? at::randn({1, 4, 6}).expand({batch, 4, 6}) : at::randn({batch, 4, 6});
-      auto run = [&](const at::Tensor& preds) {
-        layer->zero_grad();
-        const at::Tensor out = layer->forward(h, preds, op);
-        (out * at::arange(out.numel()).view(out.sizes()).sin()).sum().backward();
-        std::vector<at::Tensor> grads{out.detach()};
-        for (const auto& p : layer->parameters()) grads.push_back(p.grad().clone());
-        return grads;
-      };
-      const auto fast = run(shared), reference = run(materialised);
-      REQUIRE(fast.size() == reference.size());
-      for (std::size_t i = 0; i < fast.size(); ++i) CHECK(at::allclose(fast[i], reference[i], 1e-5, 1e-6));
+  at::Tensor chain = at::zeros({1, 4, 4});
+  chain[0][1][0] = chain[0][2][1] = 1;
+  chain[0][3][2] = 0.5;
+  for (const at::Tensor& graph : {diamond_predecessors(), chain}) {
+    for (const std::string type : {"dgf", "gat", "ensemble"}) {
+      for (const bool constant_features : {false, true}) {
+        const at::Tensor shared = graph.expand({batch, 4, 4});
+        const at::Tensor materialised = shared.contiguous();
+        REQUIRE(shared.stride(0) == 0);
+        CAPTURE(type, constant_features, graph.sum().item<float>());
+        at::manual_seed(4);
+        const auto layer = latpred::gnn::make_layer({type, true, "add"}, 6, 5, 3);
+        const at::Tensor op = at::randn({batch, 4, 3});
+        // Constant features are an expanded view too (the first layer of a stack).
+        const at::Tensor h = constant_features ? at::randn({1, 4, 6}).expand({batch, 4, 6}) : at::randn({batch, 4, 6});
+        auto run = [&](const at::Tensor& preds) {
+          layer->zero_grad();
+          const at::Tensor out = layer->forward(h, preds, op);
+          (out * at::arange(out.numel()).view(out.sizes()).sin()).sum().backward();
+          std::vector<at::Tensor> grads{out.detach()};
+          for (const auto& p : layer->parameters())
+            grads.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
+          return grads;
+        };
+        const auto fast = run(shared), reference = run(materialised);
+        REQUIRE(fast.size() == reference.size());
+        for (std::size_t i = 0; i < fast.size(); ++i) CHECK(at::allclose(fast[i], reference[i], 1e-5, 1e-6));
+      }
     }
   }
 }

@@ -56,6 +56,20 @@ at::Tensor attend_on_edges(const at::Tensor& p, const at::Tensor& a, const at::T
   return at::zeros(p.sizes(), p.options()).index_add(1, node, alpha.unsqueeze(-1) * p_pred);
 }
 
+// Masked attention where no node has more than one predecessor (FBNet's layer chain): a softmax over one edge is 1
+// whatever its logit, so each node's message is its predecessor's projection (zero without one); logits, softmax
+// and their backward would be wasted. Returns an undefined tensor when some node has several predecessors.
+at::Tensor single_predecessor_messages(const at::Tensor& p, const at::Tensor& a_pred) {
+  const at::Tensor edge = a_pred > 0;
+  if (edge.sum(-1).max().item<int64_t>() > 1) return {};
+  const int64_t batch = p.size(0), v = p.size(1), d = p.size(2);
+  // source[i] = the predecessor of node i, or v: a zero row appended after the nodes.
+  at::Tensor source = at::full({v}, v, at::kLong);
+  const at::Tensor edges = edge.nonzero();  // (node, predecessor), at most one per node
+  source.index_put_({edges.select(1, 0)}, edges.select(1, 1));
+  return at::cat({p, at::zeros({batch, 1, d}, p.options())}, 1).index_select(1, source);
+}
+
 // What a layer reads to compute one node of a graph shared by the batch: its predecessors (the edges a_pred[node][l]
 // != 0, or > 0 for the masked attention), then the node itself. weights[r] = a_pred[node][rows[r]] for the
 // predecessors and 0 for the node's own row (a self-loop is among the predecessors).
@@ -131,6 +145,7 @@ at::Tensor GraphAttention::forward(const at::Tensor& h, const at::Tensor& preds,
   if (mask_non_edges_ && same_for_every_arch(preds)) {
     const at::Tensor a_pred = preds.select(0, 0);
     messages = per_node(p, [&](const at::Tensor& x) {
+      if (at::Tensor single = single_predecessor_messages(x, a_pred); single.defined()) return single;
       return fused::applies({x}) ? fused::edge_attention(x, a, a_pred, scale) : attend_on_edges(x, a, a_pred, scale);
     });
   } else {
