@@ -121,8 +121,9 @@ TEST_CASE("a graph shared by the batch gives the same outputs and gradients as p
           const at::Tensor out = layer->forward(h, preds, op);
           (out * at::arange(out.numel()).view(out.sizes()).sin()).sum().backward();
           std::vector<at::Tensor> grads{out.detach()};
-          for (const auto& p : layer->parameters())
+          for (const auto& p : layer->parameters()) {
             grads.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
+          }
           return grads;
         };
         const auto fast = run(shared), reference = run(materialised);

@@ -69,14 +69,16 @@ ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::st
 // Every value of metric `name` in the result, in row order.
 std::vector<double> values(const latpred::ExperimentResult& result, const std::string& name) {
   std::vector<double> out;
-  for (const auto& row : result.rows)
+  for (const auto& row : result.rows) {
     if (row.metric == name) out.push_back(row.value);
+  }
   return out;
 }
 
 double metric(const std::vector<ResultRow>& rows, const std::string& name) {
-  for (const auto& r : rows)
+  for (const auto& r : rows) {
     if (r.metric == name && !r.device.empty()) return r.value;
+  }
   FAIL("metric " << name << " missing");
   return NAN;
 }
@@ -256,14 +258,16 @@ TEST_CASE("ensemble members' predictions are standardised before they are averag
   const std::vector<float> a0{1, 2, 4, 5}, a1{3, 0};
   auto affine = [](const std::vector<float>& v) {
     std::vector<float> out;
+    out.reserve(v.size());
     for (float x : v) out.push_back(100 * x - 7);
     return out;
   };
   const latpred::EpochPredictions a{{a0, a1}}, b{{affine(a0), affine(a1)}};
   const latpred::EpochPredictions mean = latpred::mean_of_standardised({a, b});
   const float sd = std::sqrt(2.5f);  // population sd of a0 (mean 3)
-  for (std::size_t s = 0; s < 2; ++s)
+  for (std::size_t s = 0; s < 2; ++s) {
     for (std::size_t i = 0; i < a[0][s].size(); ++i) CHECK(mean[0][s][i] == Approx((a[0][s][i] - 3) / sd));
+  }
   const latpred::EpochPredictions shorter{{{1, 2}, a1}};
   CHECK_THROWS_WITH(latpred::mean_of_standardised({a, shorter}), Catch::Contains("set sizes differ"));
   CHECK_THROWS_WITH(latpred::mean_of_standardised({a, {}}), Catch::Contains("evaluation counts differ"));

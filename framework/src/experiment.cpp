@@ -47,6 +47,7 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 
 std::vector<int> device_indices(const Dataset& data, const std::vector<std::string>& names) {
   std::vector<int> out;
+  out.reserve(names.size());
   for (const auto& name : names) out.push_back(data.device_index(name));
   return out;
 }
@@ -100,14 +101,16 @@ std::vector<int64_t> evaluation_archs(const std::string& eval_set, const std::ve
   if (eval_set == "all") return measured;
   if (eval_set == "first128") {
     std::vector<int64_t> out;
-    for (int64_t a : measured)
+    for (int64_t a : measured) {
       if (a < 128) out.push_back(a);
+    }
     return out;
   }
   const std::set<int64_t> skip(transfer.begin(), transfer.end());
   std::vector<int64_t> out;
-  for (int64_t a : measured)
+  for (int64_t a : measured) {
     if (!skip.count(a)) out.push_back(a);
+  }
   return out;
 }
 
@@ -120,8 +123,9 @@ struct Scores {
 // beside the main metrics so one run shows how much it inflates or deflates them.
 std::vector<int64_t> first128_archs(const Dataset& data, int device) {
   std::vector<int64_t> first128;
-  for (int64_t a = 0; a < std::min<int64_t>(128, data.num_archs()); ++a)
+  for (int64_t a = 0; a < std::min<int64_t>(128, data.num_archs()); ++a) {
     if (data.measured(device, a)) first128.push_back(a);
+  }
   return first128;
 }
 
@@ -129,6 +133,7 @@ double reference_spearman(const std::vector<float>& pred, const Dataset& data, i
                           const std::vector<int64_t>& first128) {
   if (first128.size() < 2) return std::nan("");
   std::vector<double> truth;
+  truth.reserve(first128.size());
   for (int64_t a : first128) truth.push_back(data.normalized(device)[a]);
   return spearman({pred.begin(), pred.end()}, truth);
 }
@@ -149,9 +154,11 @@ Scores score_device(const std::vector<std::vector<float>>& sets, const Dataset& 
   // Scores are ranks with an arbitrary scale: map them to ms with a line fitted on the transfer samples.
   const std::vector<float>& transfer_pred = sets.at(1);
   std::vector<double> transfer_ms;
+  transfer_ms.reserve(transfer_archs.size());
   for (int64_t a : transfer_archs) transfer_ms.push_back(data.latency_ms(device)[a]);
   const LinearCalibration line = fit_linear({transfer_pred.begin(), transfer_pred.end()}, transfer_ms);
   std::vector<double> predicted_ms;
+  predicted_ms.reserve(score.size());
   for (double s : score) predicted_ms.push_back(line.apply(s));
   out.metrics["mape"] = mape(predicted_ms, truth_ms);
   out.metrics["within5"] = within_fraction(predicted_ms, truth_ms, 0.05);
@@ -183,8 +190,9 @@ std::vector<ResultRow> pretrain(const ExperimentConfig& config, const Registry& 
     const SampleRequest request{&data,       sample_on,
                                 source_pool, std::min<int64_t>(source_samples, source_pool.size()),
                                 -1,          derive_seed(config.seed, "source")};
-    for (int64_t arch : source_sampler->select(request))
+    for (int64_t arch : source_sampler->select(request)) {
       for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
+    }
   }
   std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
   const auto pretrain_start = Clock::now();
@@ -210,6 +218,7 @@ std::vector<ResultRow> pretrain(const ExperimentConfig& config, const Registry& 
     for (int d : train_devices) {
       const std::vector<float> pred = predictor.predict(probe, d);
       std::vector<double> truth;
+      truth.reserve(probe.size());
       for (int64_t a : probe) truth.push_back(data.normalized(d)[a]);
       const double rho = spearman({pred.begin(), pred.end()}, truth);
       add_row(data.device(d).name, "source_spearman", rho);
@@ -304,8 +313,10 @@ Member make_member(const ExperimentConfig& config, const Registry& registry, con
 // Fine-tune seeds of one (device, k) transfer: one per repeat, the first the seed of a single fine-tune.
 std::vector<uint64_t> finetune_seeds(uint64_t seed, const std::string& device, int64_t k, int64_t repeats) {
   std::vector<uint64_t> seeds{derive_seed(seed, "finetune", device, k)};
-  for (int64_t r = 1; r < repeats; ++r)
+  seeds.reserve(static_cast<std::size_t>(std::max<int64_t>(1, repeats)));
+  for (int64_t r = 1; r < repeats; ++r) {
     seeds.push_back(derive_seed(seed, "finetune_repeat_" + std::to_string(r), device, k));
+  }
   return seeds;
 }
 
@@ -347,8 +358,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       at::manual_seed(member_config.seed);
       members.push_back(make_member(member_config, registry, data, features, sample_on, train_devices, test_devices,
                                     progress, pretrained_dir));
-      for (const ResultRow& row : members.back().pretrain_rows)
+      for (const ResultRow& row : members.back().pretrain_rows) {
         if (row.metric == "pretrain_seconds") member_seconds += row.value;
+      }
     }
     // Pretraining time of the extra members (their stored time when reused): the ensemble's added cost.
     add_row("", 0, "ensemble_pretrain_seconds", member_seconds);
@@ -373,6 +385,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       const SampleRequest request{&data, sample_on, measured, k, target, derive_seed(config.seed, "transfer", name, k)};
       const std::vector<int64_t> transfer_archs = sampler->select(request);
       std::vector<Example> examples;
+      examples.reserve(transfer_archs.size());
       for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});
       const std::vector<int64_t> eval_archs = evaluation_archs(eval_set, measured, transfer_archs);
       const std::vector<int64_t> first128 = first128_archs(data, target);

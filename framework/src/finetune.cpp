@@ -54,8 +54,9 @@ EpochPredictions mc_predictions(Predictor& predictor, const std::vector<uint64_t
     if (count[slot] == 0) continue;
     if (count[slot] > 1) {
       const auto n = static_cast<float>(count[slot]);
-      for (auto& values : sum[slot])
+      for (auto& values : sum[slot]) {
         for (float& v : values) v /= n;
+      }
     }
     out.push_back(std::move(sum[slot]));
   }
@@ -66,8 +67,9 @@ EpochPredictions mc_predictions(Predictor& predictor, const std::vector<uint64_t
 EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members) {
   if (members.empty()) throw std::invalid_argument("mean_of_standardised: no members");
   EpochPredictions out = members.front();
-  for (auto& evaluation : out)
+  for (auto& evaluation : out) {
     for (auto& set : evaluation) std::fill(set.begin(), set.end(), 0.0f);
+  }
   for (const EpochPredictions& member : members) {
     if (member.size() != out.size()) throw std::invalid_argument("mean_of_standardised: evaluation counts differ");
     for (std::size_t e = 0; e < member.size(); ++e) {
@@ -82,8 +84,9 @@ EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& membe
         if (member[e][s].size() != out[e].at(s).size()) {
           throw std::invalid_argument("mean_of_standardised: set sizes differ");
         }
-        for (std::size_t i = 0; i < member[e][s].size(); ++i)
+        for (std::size_t i = 0; i < member[e][s].size(); ++i) {
           out[e][s][i] += static_cast<float>((member[e][s][i] - mean) * scale / static_cast<double>(members.size()));
+        }
       }
     }
   }

@@ -16,7 +16,10 @@ inline uint64_t splitmix64(uint64_t x) {
 
 inline uint64_t derive_seed(uint64_t seed, const std::string& stream, const std::string& device = "", int64_t k = 0) {
   uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the stream identity
-  for (char c : stream + "\x1f" + device) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  std::string identity = stream;
+  identity += '\x1f';
+  identity += device;
+  for (char c : identity) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   return splitmix64(seed ^ splitmix64(h ^ static_cast<uint64_t>(k)));
 }
 
