@@ -70,21 +70,11 @@ at::Tensor single_predecessor_messages(const at::Tensor& p, const at::Tensor& a_
   return at::cat({p, at::zeros({batch, 1, d}, p.options())}, 1).index_select(1, source);
 }
 
-// What a layer reads to compute one node of a graph shared by the batch: its predecessors (the edges a_pred[node][l]
-// != 0, or > 0 for the masked attention), then the node itself. weights[r] = a_pred[node][rows[r]] for the
-// predecessors and 0 for the node's own row (a self-loop is among the predecessors).
-struct NodeNeighbourhood {
-  at::Tensor rows;     // R indices; rows[R-1] = node
-  at::Tensor weights;  // R weights, in the dtype of a_pred
-  int64_t num_preds;
-};
-
-NodeNeighbourhood neighbourhood(const at::Tensor& a_pred, int64_t node, bool positive_only) {
-  const at::Tensor row = a_pred.select(0, node);
-  const at::Tensor preds = (positive_only ? row > 0 : row != 0).nonzero().view({-1});
-  const at::Tensor rows = at::cat({preds, at::full({1}, node, preds.options())});
-  const at::Tensor weights = at::cat({row.index_select(0, preds), at::zeros({1}, row.options())});
-  return {rows, weights, preds.size(0)};
+// The rows a layer reads to compute one node of a graph shared by the batch: its predecessors (a_pred[node][l] != 0,
+// a self-loop included), then the node itself.
+at::Tensor neighbourhood(const at::Tensor& a_pred, int64_t node) {
+  const at::Tensor preds = (a_pred.select(0, node) != 0).nonzero().view({-1});
+  return at::cat({preds, at::full({1}, node, preds.options())});
 }
 
 // h's rows at `rows` (B x R x d), kept an expanded view when h is the same for every arch.
@@ -98,7 +88,16 @@ at::Tensor gather_nodes(const at::Tensor& h, const at::Tensor& rows) {
 
 at::Tensor GraphLayer::forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb,
                                   int64_t node) {
-  return forward(h, preds, op_emb).select(1, node);
+  if (!local() || !same_for_every_arch(preds)) return forward(h, preds, op_emb).select(1, node);
+  // The layer on the node's neighbourhood: its predecessors, then the node itself (a self-loop's predecessor is a
+  // copy of the node), with the edges among them. The node's output is the subgraph's last row.
+  const at::Tensor a_pred = preds.select(0, 0);
+  const at::Tensor rows = neighbourhood(a_pred, node);
+  const int64_t r = rows.size(0);
+  at::Tensor sub = a_pred.index_select(0, rows).index_select(1, rows);
+  sub[r - 1][r - 1] = 0;  // a self-loop is already the edge from the node's copy among the predecessors
+  return forward(gather_nodes(h, rows), sub.unsqueeze(0).expand({h.size(0), r, r}), gather_nodes(op_emb, rows))
+      .select(1, r - 1);
 }
 
 DenseGraphFlow::DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim) {
@@ -115,18 +114,6 @@ at::Tensor DenseGraphFlow::forward(const at::Tensor& h, const at::Tensor& preds,
     return fused::gated_graph_sum(gate, support, preds.select(0, 0), bias_);
   }
   return at::sigmoid(gate) * aggregate(preds, support) + support + bias_;
-}
-
-at::Tensor DenseGraphFlow::forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb,
-                                      int64_t node) {
-  if (!same_for_every_arch(preds)) return GraphLayer::forward_at(h, preds, op_emb, node);
-  const NodeNeighbourhood near = neighbourhood(preds.select(0, 0), node, /*positive_only=*/false);
-  const at::Tensor support =
-      per_node(gather_nodes(h, near.rows), [&](const at::Tensor& x) { return at::matmul(x, weight_); });  // B x R x d
-  const at::Tensor w = near.weights.to(support.scalar_type()).view({1, -1, 1});
-  const at::Tensor messages = (support * w).sum(1);  // B x d
-  const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb.select(1, node)));
-  return gate * messages + support.select(1, near.num_preds) + bias_;
 }
 
 GraphAttention::GraphAttention(int64_t in_dim, int64_t out_dim, int64_t op_dim, bool mask_non_edges)
@@ -158,27 +145,6 @@ at::Tensor GraphAttention::forward(const at::Tensor& h, const at::Tensor& preds,
   return norm_->forward(at::sigmoid(gate) * messages);
 }
 
-at::Tensor GraphAttention::forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb,
-                                      int64_t node) {
-  // Unmasked attention (the reference) lets every node into the softmax: no saving there.
-  if (!mask_non_edges_ || !same_for_every_arch(preds)) return GraphLayer::forward_at(h, preds, op_emb, node);
-  const NodeNeighbourhood near = neighbourhood(preds.select(0, 0), node, /*positive_only=*/true);
-  const int64_t count = near.num_preds;
-  const at::Tensor gate = at::sigmoid(op_gate_->forward(op_emb.select(1, node)));
-  // No predecessor: nothing to attend to, LayerNorm of zeros (as in forward).
-  if (count == 0) return norm_->forward(gate * at::zeros({h.size(0), out_dim_}, gate.options()));
-  const at::Tensor weights = near.weights.slice(0, 0, count);
-  const at::Tensor p = per_node(gather_nodes(h, near.rows), [&](const at::Tensor& x) { return project_->forward(x); });
-  const at::Tensor p_pred = p.slice(1, 0, count);                               // B x P x d
-  const at::Tensor query = p.select(1, count) * attend_->weight.view({1, -1});  // B x d
-  // A handful of predecessors: elementwise products beat one tiny matmul per arch.
-  at::Tensor logits = (p_pred * query.unsqueeze(1)).sum(-1) / std::sqrt(static_cast<double>(out_dim_));  // B x P
-  logits = at::leaky_relu(logits, 0.01) * weights.to(logits.scalar_type());
-  const at::Tensor alpha = at::softmax(logits, -1);
-  const at::Tensor messages = (alpha.unsqueeze(-1) * p_pred).sum(1);  // B x d
-  return norm_->forward(gate * messages);
-}
-
 at::Tensor GraphAttention::attention(const at::Tensor& p, const at::Tensor& a, const at::Tensor& preds,
                                      double scale) const {
   // aᵀ(P_i ⊙ P_l) = (P_i ⊙ a) · P_l: one batched matmul instead of a B x V x V x d intermediate.
@@ -206,11 +172,6 @@ EnsembleLayer::EnsembleLayer(int64_t in_dim, int64_t out_dim, int64_t op_dim, bo
 
 at::Tensor EnsembleLayer::forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) {
   return combine(dgf_->forward(h, preds, op_emb), gat_->forward(h, preds, op_emb));
-}
-
-at::Tensor EnsembleLayer::forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb,
-                                     int64_t node) {
-  return combine(dgf_->forward_at(h, preds, op_emb, node), gat_->forward_at(h, preds, op_emb, node));
 }
 
 at::Tensor EnsembleLayer::combine(at::Tensor a, const at::Tensor& b) {

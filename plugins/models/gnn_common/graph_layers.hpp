@@ -24,9 +24,12 @@ class GraphLayer : public torch::nn::Module {
  public:
   virtual at::Tensor forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) = 0;
   // The layer's output at one node only (B x d_out), equal to forward(...).select(1, node). Over a graph shared by
-  // the batch the layers compute just that node and its predecessors (the op-update pass reads only the output
-  // node of its last layer); otherwise this is the full forward.
-  virtual at::Tensor forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb, int64_t node);
+  // the batch a local layer runs on the node's neighbourhood only (the op-update pass reads only the output node of
+  // its last layer); otherwise this is the full forward.
+  at::Tensor forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb, int64_t node);
+  // Whether a node's output reads only its predecessors' rows and its own (forward_at then runs the layer on that
+  // subgraph); the reference's unmasked attention reads every node.
+  virtual bool local() const { return true; }
 };
 
 // DenseGraphFlow: σ(E W_oᵀ + b_o) ⊙ (Â·(H W)) + H W + b — an op-gated sum over predecessors plus a residual.
@@ -34,7 +37,6 @@ class DenseGraphFlow : public GraphLayer {
  public:
   DenseGraphFlow(int64_t in_dim, int64_t out_dim, int64_t op_dim);
   at::Tensor forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) override;
-  at::Tensor forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb, int64_t node) override;
 
  private:
   at::Tensor weight_, bias_;
@@ -49,7 +51,7 @@ class GraphAttention : public GraphLayer {
  public:
   GraphAttention(int64_t in_dim, int64_t out_dim, int64_t op_dim, bool mask_non_edges);
   at::Tensor forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) override;
-  at::Tensor forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb, int64_t node) override;
+  bool local() const override { return mask_non_edges_; }
 
  private:
   // Dense B x V x V attention weights (the path for per-arch graphs and for the reference's unmasked softmax).
@@ -66,7 +68,7 @@ class EnsembleLayer : public GraphLayer {
  public:
   EnsembleLayer(int64_t in_dim, int64_t out_dim, int64_t op_dim, bool mask_non_edges, const std::string& fuse);
   at::Tensor forward(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb) override;
-  at::Tensor forward_at(const at::Tensor& h, const at::Tensor& preds, const at::Tensor& op_emb, int64_t node) override;
+  bool local() const override { return dgf_->local() && gat_->local(); }
 
  private:
   at::Tensor combine(at::Tensor dgf, const at::Tensor& gat);
