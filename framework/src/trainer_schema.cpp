@@ -47,7 +47,7 @@ const Schema& transfer_schema() {
                    "independently pretrained predictors, each fine-tuned on the same transfer samples, whose "
                    "standardised predictions are averaged (a deep ensemble). Member 0 is the run's own pretraining; "
                    "member m pretrains as the run would with a seed derived from the run's and m (stored and reused "
-                   "like any pretraining), so the ensemble costs m times the pretraining (row "
+                   "like any pretraining): N members cost N pretrainings and N fine-tunes (extra pretraining time: row "
                    "ensemble_pretrain_seconds)",
                    1, 64)
           .choice("eval_set", "all_minus_transfer", {"all_minus_transfer", "all", "first128"},
