@@ -3,6 +3,9 @@
 
 #include <ATen/ATen.h>
 
+#include <functional>
+#include <vector>
+
 #include "fused_inference.hpp"
 #include "gnn_predictor.hpp"
 #include "graph_layers.hpp"
@@ -20,6 +23,23 @@ at::Tensor diamond_predecessors() {
   at::Tensor preds = at::zeros({1, 4, 4});
   preds[0][1][0] = preds[0][2][0] = preds[0][3][1] = preds[0][3][2] = 1;
   return preds;
+}
+
+// compute()'s output and every layer parameter's gradient (zeros where none reached it) after backpropagating the
+// output weighted by weighting(0, 1, 2, ...): what two ways of computing the same output must agree on.
+std::vector<at::Tensor> output_and_gradients(torch::nn::Module& layer, const std::function<at::Tensor()>& compute,
+                                             at::Tensor (*weighting)(const at::Tensor&)) {
+  layer.zero_grad();
+  const at::Tensor out = compute();
+  (out * weighting(at::arange(out.numel()).view(out.sizes()))).sum().backward();
+  std::vector<at::Tensor> result{out.detach()};
+  for (const auto& p : layer.parameters()) result.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
+  return result;
+}
+
+void check_all_close(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(at::allclose(a[i], b[i], 1e-5, 1e-6));
 }
 
 }  // namespace
@@ -117,18 +137,10 @@ TEST_CASE("a graph shared by the batch gives the same outputs and gradients as p
         // Constant features are an expanded view too (the first layer of a stack).
         const at::Tensor h = constant_features ? at::randn({1, 4, 6}).expand({batch, 4, 6}) : at::randn({batch, 4, 6});
         auto run = [&](const at::Tensor& preds) {
-          layer->zero_grad();
-          const at::Tensor out = layer->forward(h, preds, op);
-          (out * at::arange(out.numel()).view(out.sizes()).sin()).sum().backward();
-          std::vector<at::Tensor> grads{out.detach()};
-          for (const auto& p : layer->parameters()) {
-            grads.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
-          }
-          return grads;
+          return output_and_gradients(
+              *layer, [&] { return layer->forward(h, preds, op); }, [](const at::Tensor& i) { return i.sin(); });
         };
-        const auto fast = run(shared), reference = run(materialised);
-        REQUIRE(fast.size() == reference.size());
-        for (std::size_t i = 0; i < fast.size(); ++i) CHECK(at::allclose(fast[i], reference[i], 1e-5, 1e-6));
+        check_all_close(run(shared), run(materialised));
       }
     }
   }
@@ -282,19 +294,15 @@ TEST_CASE("a layer's output at one node equals that node of its full output, gra
             const at::Tensor h =
                 constant_features ? at::randn({1, 4, 6}).expand({batch, 4, 6}) : at::randn({batch, 4, 6});
             auto run = [&](bool one_node) {
-              layer->zero_grad();
-              const at::Tensor out =
-                  one_node ? layer->forward_at(h, preds, op, node) : layer->forward(h, preds, op).select(1, node);
-              (out * at::arange(out.numel()).view(out.sizes()).cos()).sum().backward();
-              std::vector<at::Tensor> result{out.detach()};
-              for (const auto& p : layer->parameters()) {
-                result.push_back(p.grad().defined() ? p.grad().clone() : at::zeros_like(p));
-              }
-              return result;
+              return output_and_gradients(
+                  *layer,
+                  [&] {
+                    return one_node ? layer->forward_at(h, preds, op, node)
+                                    : layer->forward(h, preds, op).select(1, node);
+                  },
+                  [](const at::Tensor& i) { return i.cos(); });
             };
-            const auto fast = run(true), full = run(false);
-            REQUIRE(fast.size() == full.size());
-            for (std::size_t i = 0; i < fast.size(); ++i) CHECK(at::allclose(fast[i], full[i], 1e-5, 1e-6));
+            check_all_close(run(true), run(false));
           }
         }
       }

@@ -263,7 +263,7 @@ namespace {
 // One pretrained predictor of a run: the run's own (member 0) or an extra member of transfer.ensemble_members,
 // which pretrains exactly as the run would with the member's seed (and is stored and reused like any pretraining).
 struct Member {
-  ExperimentConfig config;
+  uint64_t seed = 0;  // the seed it pretrains and fine-tunes with
   std::unique_ptr<Predictor> predictor;
   // Declared after the predictor (destroyed first): a plugin's strategy may refer to its model.
   std::shared_ptr<TrainingStrategy> strategy;
@@ -277,7 +277,7 @@ Member make_member(const ExperimentConfig& config, const Registry& registry, con
                    const ArchFeatures& features, const ArchFeatures* sample_on, const std::vector<int>& train_devices,
                    const std::vector<int>& test_devices, const ProgressFn& progress, const fs::path& pretrained_dir) {
   Member member;
-  member.config = config;
+  member.seed = config.seed;
   auto devicerep = registry.create<DeviceRep>(config.devicerep.type, config.devicerep.params);
   devicerep->prepare(DeviceContext{&data, train_devices, test_devices, config.data_dir});
   auto model = registry.create<Model>(config.model.type, config.model.params);
@@ -397,7 +397,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
         predictor.devicerep().begin_transfer(TransferContext{&data, target, train_devices, transfer_archs});
         double seconds = 0.0;
         per_member.push_back(mc_predictions(
-            predictor, finetune_seeds(member.config.seed, name, k, repeats), eval_last,
+            predictor, finetune_seeds(member.seed, name, k, repeats), eval_last,
             [&](std::mt19937_64& rng, const std::function<void(int64_t, int64_t)>& after_epoch) {
               member.strategy->adapt(predictor, examples, config.transfer, rng, after_epoch);
             },

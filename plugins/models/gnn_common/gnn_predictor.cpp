@@ -146,7 +146,8 @@ at::Tensor mlp_over_nodes_and_arch(torch::nn::Sequential& mlp, const at::Tensor&
   return x;
 }
 
-at::Tensor GnnPredictor::first_op_update_per_label(const ModelInput& input, const at::Tensor& x0) {
+at::Tensor GnnPredictor::first_op_update_per_label(const ModelInput& input, const at::Tensor& preds,
+                                                   const at::Tensor& x0) {
   // With the node features, the graph and the device the same for every arch, a layer's output at node i depends
   // only on node i's op embedding row, that is on its op label: run the layer on one arch per label (every node
   // labelled l), then gather row (ops[b][i], i) for each arch b and node i.
@@ -156,9 +157,8 @@ at::Tensor GnnPredictor::first_op_update_per_label(const ModelInput& input, cons
   if (output_device_emb_.defined()) {
     per_label.device = input.device.slice(0, 0, 1).expand({labels, input.device.size(1)});
   }
-  const at::Tensor preds = input.adj.transpose(1, 2).slice(0, 0, 1).expand({labels, v, v});
-  const at::Tensor table =
-      at::relu(op_update_layers_.front()->forward(x0.expand({labels, v, x0.size(2)}), preds, op_embeddings(per_label)));
+  const at::Tensor table = at::relu(op_update_layers_.front()->forward(
+      x0.expand({labels, v, x0.size(2)}), preds.slice(0, 0, 1).expand({labels, v, v}), op_embeddings(per_label)));
   const at::Tensor rows = input.ops * v + at::arange(v, input.ops.options());
   return table.reshape({labels * v, table.size(2)}).index_select(0, rows.view({-1})).view({batch, v, table.size(2)});
 }
@@ -184,7 +184,7 @@ at::Tensor GnnPredictor::forward(const ModelInput& input) {
     std::size_t i = 0;
     const bool one_device = !output_device_emb_.defined() || same_for_every_arch(input.device);
     if (op_update_layers_.size() > 1 && one_device && same_for_every_arch(preds)) {
-      y = first_op_update_per_label(input, x0);
+      y = first_op_update_per_label(input, preds, x0);
       i = 1;
     }
     for (; i + 1 < op_update_layers_.size(); ++i) {

@@ -48,7 +48,7 @@ class GnnPredictor : public latpred::Model {
   at::Tensor op_embeddings(const ModelInput& input);
   // The first op-update layer's output (after ReLU), computed once per op label when the graph and the device are
   // the same for every arch (prediction for one device).
-  at::Tensor first_op_update_per_label(const ModelInput& input, const at::Tensor& x0);
+  at::Tensor first_op_update_per_label(const ModelInput& input, const at::Tensor& preds, const at::Tensor& x0);
 
   PredictorOptions options_;
   ModelShape shape_;
