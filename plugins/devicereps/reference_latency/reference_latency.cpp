@@ -83,8 +83,9 @@ class ReferenceLatency : public latpred::DeviceRep {
   }
 
   at::Tensor forward(const at::Tensor& device) override {
-    const at::Tensor rows = table_.index_select(0, device);
-    const at::Tensor out = options_.mlp ? mlp_->forward(rows) : rows;
+    // The MLP runs over the device table (one row per device), then rows are gathered: every occurrence of a
+    // device gets bitwise the same vector (a GEMM's rounding may differ between rows of one batch).
+    const at::Tensor out = (options_.mlp ? mlp_->forward(table_) : table_).index_select(0, device);
     return learned_.defined() ? at::cat({out, learned_.index_select(0, device)}, 1) : out;
   }
 
