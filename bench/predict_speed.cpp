@@ -14,6 +14,7 @@
 
 #include "bench_plugins.hpp"
 #include "latpred/allocator.hpp"
+#include "latpred/blas_kernels.hpp"
 #include "latpred/dataset.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
@@ -22,6 +23,7 @@
 #include "predictor.hpp"
 
 int main(int argc, char** argv) {
+  latpred::use_native_blas_kernels();  // may re-execute this process with faster OpenBLAS kernels
   try {
     latpred::tune_allocator_for_tensors();
     const std::string data_dir = latpred::resolve_data_dir(argc > 1 ? argv[1] : "").string();
@@ -41,9 +43,11 @@ int main(int argc, char** argv) {
     const latpred::ArchFeatures features = encoder->encode(*data);
     std::vector<int64_t> archs(static_cast<std::size_t>(data->num_archs()));
     std::iota(archs.begin(), archs.end(), int64_t{0});
-    std::printf("predict_speed: %s, %lld archs, chunk %lld, intra-op threads %d, predict threads %d, median of %d\n",
-                space.c_str(), static_cast<long long>(archs.size()), static_cast<long long>(chunk),
-                at::get_num_threads(), predict_threads, repeats);
+    std::printf(
+        "predict_speed: %s, %lld archs, chunk %lld, intra-op threads %d, predict threads %d, OpenBLAS kernels %s, "
+        "median of %d\n",
+        space.c_str(), static_cast<long long>(archs.size()), static_cast<long long>(chunk), at::get_num_threads(),
+        predict_threads, latpred::openblas_kernels().c_str(), repeats);
     for (const std::string& type : types) {
       const latpred::Schema& schema = registry.get("model", type).schema;
       auto model = registry.create<latpred::Model>(type, latpred::default_params(schema));

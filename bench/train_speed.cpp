@@ -17,6 +17,7 @@
 
 #include "bench_plugins.hpp"
 #include "latpred/allocator.hpp"
+#include "latpred/blas_kernels.hpp"
 #include "latpred/dataset.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
@@ -43,6 +44,7 @@ latpred::Params model_params(const latpred::Registry& registry, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
+  latpred::use_native_blas_kernels();  // may re-execute this process with faster OpenBLAS kernels
   try {
     latpred::tune_allocator_for_tensors();
     const std::string data_dir = latpred::resolve_data_dir(argc > 1 ? argv[1] : "").string();
@@ -80,9 +82,11 @@ int main(int argc, char** argv) {
     latpred::FitOptions fit;
     fit.epochs = epochs;
     fit.batch_size = batch;
-    std::printf("train_speed: %s, model %s, %lld examples x %lld epochs, batch %lld, %lld parameters\n", space.c_str(),
-                type.c_str(), static_cast<long long>(examples), static_cast<long long>(epochs),
-                static_cast<long long>(batch), static_cast<long long>(parameter_count(predictor)));
+    std::printf(
+        "train_speed: %s, model %s, %lld examples x %lld epochs, batch %lld, %lld parameters, OpenBLAS kernels %s\n",
+        space.c_str(), type.c_str(), static_cast<long long>(examples), static_cast<long long>(epochs),
+        static_cast<long long>(batch), static_cast<long long>(parameter_count(predictor)),
+        latpred::openblas_kernels().c_str());
     start_operator_profile(profile);
     const auto start = std::chrono::steady_clock::now();
     latpred::fit(predictor, train, fit, rng);

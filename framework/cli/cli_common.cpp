@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "latpred/blas_kernels.hpp"
+
 namespace latpred::cli {
 
 void setup_logging(const GlobalOptions& global) {
@@ -11,6 +13,7 @@ void setup_logging(const GlobalOptions& global) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
   spdlog::set_level(global.verbose ? spdlog::level::debug : global.quiet ? spdlog::level::warn : spdlog::level::info);
+  if (const std::string note = blas_kernel_note(); !note.empty()) spdlog::info("{}", note);
 }
 
 std::unique_ptr<PluginHost> load_plugins(const GlobalOptions& global) {

@@ -7,6 +7,7 @@
 
 #include "cli_common.hpp"
 #include "latpred/allocator.hpp"
+#include "latpred/blas_kernels.hpp"
 #include "latpred/error.hpp"
 
 namespace {
@@ -20,12 +21,15 @@ std::string joined_command_line(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  latpred::use_native_blas_kernels();  // may re-execute this process with faster OpenBLAS kernels
   latpred::tune_allocator_for_tensors();
   latpred::cli::CliContext ctx;
   ctx.global.command_line = joined_command_line(argc, argv);
   ctx.global.argv.assign(argv, argv + argc);
   CLI::App app{"latpred: few-shot neural-network latency prediction (NASFLAT) with pluggable components"};
-  app.set_version_flag("--version", "latpred " LATPRED_VERSION " (LibTorch " TORCH_VERSION ")");
+  const std::string blas = latpred::openblas_kernels();
+  app.set_version_flag("--version", std::string("latpred " LATPRED_VERSION " (LibTorch " TORCH_VERSION) +
+                                        (blas.empty() ? ")" : ", OpenBLAS kernels " + blas + ")"));
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand
   app.add_option("--plugin-path", ctx.global.plugin_paths,
