@@ -2,12 +2,13 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <torch/optim/adamw.h>
 
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 #include <thread>
+
+#include "adamw.hpp"
 
 namespace latpred {
 
@@ -123,10 +124,6 @@ std::vector<std::pair<int64_t, int64_t>> sample_pairs(const std::vector<float>& 
 
 namespace {
 
-void set_lr(torch::optim::AdamW& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-}
-
 // CosineAnnealingLR stepped once per epoch: lr at the start of epoch e.
 double cosine_lr(const FitOptions& o, int64_t epoch) {
   const double pi = std::acos(-1.0);
@@ -170,14 +167,13 @@ double fit(Predictor& predictor, const std::vector<Example>& examples, const Fit
   if (options.loss != "hinge" && options.loss != "l1" && options.loss != "mse") {
     throw std::invalid_argument("fit: unknown loss '" + options.loss + "' (expected hinge, l1 or mse)");
   }
-  torch::optim::AdamW optimizer(predictor.parameters(),
-                                torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
+  FusedAdamW optimizer(predictor.parameters(), options.lr, options.weight_decay);
   predictor.train();
   std::vector<std::size_t> order(examples.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   double last_loss = 0.0;
   for (int64_t epoch = 0; epoch < options.epochs; ++epoch) {
-    set_lr(optimizer, cosine_lr(options, epoch));
+    optimizer.set_lr(cosine_lr(options, epoch));
     std::shuffle(order.begin(), order.end(), rng);
     double loss_sum = 0.0;
     int64_t batches = 0;
