@@ -10,7 +10,7 @@
 namespace study_test {
 
 // A fake experiment: one spearman row per (test device, k) whose value is derived from seed and epochs, and one
-// prediction per k. Throws on call number `fail_on` (1-based; 0 = never).
+// prediction and one transfer-sample set per k. Throws on call number `fail_on` (1-based; 0 = never).
 struct FakeExecutor {
   explicit FakeExecutor(int fail_on_call = 0) : fail_on(fail_on_call) {}
   int fail_on;
@@ -27,6 +27,7 @@ struct FakeExecutor {
       for (const int64_t k : config.transfer.get_ints("k")) {
         result.rows.push_back({config.task.name, device, k, config.seed, "spearman", expected_value(config)});
         result.predictions.push_back({device, k, {3, 7}, {0.5f, 0.25f}, {1.5f, 2.0f}, {1.0f, 2.5f}});
+        result.transfer_samples.push_back({device, k, {9, static_cast<int64_t>(config.seed), 4}});
       }
     return result;
   }

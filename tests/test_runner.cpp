@@ -108,6 +108,13 @@ TEST_CASE("the runner writes the run directory and resumes after a failure", "[r
   REQUIRE(predictions.size() == 1 + 2 * 2);
   CHECK(predictions[0] == "device,k,arch,score,predicted_ms,true_ms");
   CHECK(predictions[2] == "dev_c,5,7,0.25,2.0,2.5");
+  // The transfer samples of every (device, k), in the sampler's order.
+  const auto transfer = lines_of(run_dir / "transfer" / (study.runs[3].key + ".csv"));
+  REQUIRE(transfer.size() == 1 + 2 * 3);
+  CHECK(transfer[0] == "device,k,rank,arch");
+  CHECK(transfer[1] == "dev_c,5,0,9");
+  CHECK(transfer[2] == "dev_c,5,1," + std::to_string(study.runs[3].config.seed));
+  CHECK(transfer[6] == "dev_c,10,2,4");
 
   // Third invocation: nothing left to do.
   FakeExecutor untouched;

@@ -169,6 +169,17 @@ TEST_CASE("an experiment is deterministic under its seed and honours the evaluat
   CHECK(values(first, "kendall") == values(second, "kendall"));
   // The training throughput's numerator: 32 source archs x 2 train devices x 2 epochs.
   CHECK(values(first, "pretrain_example_epochs") == std::vector<double>{128});
+  // The transfer samples are recorded per (device, k): k distinct archs, left out of the evaluation, the same again.
+  REQUIRE(first.transfer_samples.size() == 2);
+  for (const latpred::TransferSamples& samples : first.transfer_samples) {
+    CHECK(samples.device == config.task.test.front());
+    CHECK(static_cast<int64_t>(std::set<int64_t>(samples.archs.begin(), samples.archs.end()).size()) == samples.k);
+  }
+  CHECK(first.transfer_samples[0].k == 5);
+  CHECK(first.transfer_samples[1].k == 10);
+  CHECK(second.transfer_samples[1].archs == first.transfer_samples[1].archs);
+  const double measured = values(first, "eval_archs")[0] + 5.0;
+  CHECK(values(first, "eval_archs") == std::vector<double>{measured - 5.0, measured - 10.0});
   config.seed = 4;
   CHECK(values(latpred::run_experiment(config, registry, workspace), "spearman") != values(first, "spearman"));
 

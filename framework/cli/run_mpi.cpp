@@ -40,8 +40,9 @@ namespace {
 
 enum Tag : int { kRunFiles = 1, kRunFailed = 2, kRunSkipped = 3 };
 
-// One message per assigned run: key \0 rows \0 predictions (kRunFiles), key \0 error (kRunFailed), or key \0 \0
-// (kRunSkipped: not run after an earlier failure on that rank). Rank 0 counts them to know when all are in.
+// One message per assigned run: key \0 rows \0 predictions \0 transfer samples (kRunFiles), key \0 error (kRunFailed),
+// or key \0 \0 (kRunSkipped: not run after an earlier failure on that rank). Rank 0 counts them to know when all are
+// in.
 std::string pack(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& part : parts) out += part + '\0';
@@ -51,8 +52,9 @@ std::string pack(const std::vector<std::string>& parts) {
 std::vector<std::string> unpack(const std::string& message) {
   std::vector<std::string> parts;
   std::size_t begin = 0;
-  for (std::size_t end; (end = message.find('\0', begin)) != std::string::npos; begin = end + 1)
+  for (std::size_t end; (end = message.find('\0', begin)) != std::string::npos; begin = end + 1) {
     parts.push_back(message.substr(begin, end - begin));
+  }
   return parts;
 }
 
@@ -97,8 +99,8 @@ struct Collector {
             "MPI_Recv");
       --expected;
       const auto parts = unpack(message);
-      if (status.MPI_TAG == kRunFiles && parts.size() == 3) {
-        store_run_files(dir, {parts[0], parts[1], parts[2]});
+      if (status.MPI_TAG == kRunFiles && parts.size() == 4) {
+        store_run_files(dir, {parts[0], parts[1], parts[2], parts[3]});
         ++stored;
       } else if (status.MPI_TAG == kRunFailed && parts.size() == 2) {
         failures.push_back("rank " + std::to_string(status.MPI_SOURCE) + ": " + parts[1]);
@@ -122,8 +124,9 @@ void run_with_mpi(const Study& study, const ExperimentExecutor& execute, const R
       spdlog::error("{}", e.what());
       MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    for (std::size_t i = 0; i < study.runs.size(); ++i)
+    for (std::size_t i = 0; i < study.runs.size(); ++i) {
       if (options.shard.contains(i) && !run_finished(outcome.dir, study.runs[i].key)) pending.push_back(i);
+    }
     spdlog::info("study '{}': {} runs, {} to run over {} MPI ranks, {} already finished; run directory {}", study.name,
                  outcome.total, pending.size(), mpi.size, outcome.skipped, outcome.dir.string());
   }
@@ -133,8 +136,9 @@ void run_with_mpi(const Study& study, const ExperimentExecutor& execute, const R
   MPI_Bcast(pending.data(), static_cast<int>(count), MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
 
   Collector collector(outcome.dir);
-  for (std::size_t j = 0; j < pending.size(); ++j)
+  for (std::size_t j = 0; j < pending.size(); ++j) {
     collector.expected += static_cast<int>(j % static_cast<std::size_t>(mpi.size)) != 0 ? 1 : 0;
+  }
   std::deque<std::string> outbox;  // kept alive (and in place) until the sends complete
   std::vector<MPI_Request> requests;
   std::string failure;
@@ -157,12 +161,14 @@ void run_with_mpi(const Study& study, const ExperimentExecutor& execute, const R
       if (files) store_run_files(outcome.dir, *files);
       own_stored += files ? 1 : 0;
       collector.receive(false);
-      if (options.progress)
+      if (options.progress) {
         options.progress({outcome.skipped + own_stored + collector.stored, outcome.total, "", "", 0, 0, -1.0});
+      }
       continue;
     }
     const Tag tag = files ? kRunFiles : error.empty() ? kRunSkipped : kRunFailed;
-    outbox.push_back(files ? pack({files->key, files->rows_csv, files->predictions_csv}) : pack({run.key, error}));
+    outbox.push_back(files ? pack({files->key, files->rows_csv, files->predictions_csv, files->transfer_csv})
+                           : pack({run.key, error}));
     requests.emplace_back();
     check(MPI_Isend(outbox.back().data(), static_cast<int>(outbox.back().size()), MPI_CHAR, 0, tag, MPI_COMM_WORLD,
                     &requests.back()),
@@ -180,9 +186,10 @@ void run_with_mpi(const Study& study, const ExperimentExecutor& execute, const R
   const std::size_t finished = count_finished(study, outcome.dir, options.shard);
   outcome.executed = finished - outcome.skipped;
   end_study(study, options, outcome);
-  if (!collector.failures.empty())
+  if (!collector.failures.empty()) {
     throw Error(join(collector.failures, "; ") + "\n" + std::to_string(finished) + " finished runs are kept in " +
                 outcome.dir.string() + "; run the study again to resume");
+  }
   spdlog::info("study '{}' complete: {} runs ({} skipped, {} executed on {} ranks); results in {}", study.name,
                outcome.total, outcome.skipped, outcome.executed, mpi.size, (outcome.dir / "results.csv").string());
 }

@@ -384,6 +384,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       const auto transfer_start = Clock::now();
       const SampleRequest request{&data, sample_on, measured, k, target, derive_seed(config.seed, "transfer", name, k)};
       const std::vector<int64_t> transfer_archs = sampler->select(request);
+      result.transfer_samples.push_back({name, k, transfer_archs});
       std::vector<Example> examples;
       examples.reserve(transfer_archs.size());
       for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});

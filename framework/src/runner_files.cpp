@@ -1,4 +1,5 @@
-// Files of a run directory: atomic writes, per-run CSVs, predictions, and the copies of the study files.
+// Files of a run directory: atomic writes, per-run CSVs, predictions, transfer samples, and the copies of the study
+// files.
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -51,8 +52,9 @@ std::vector<ResultRow> read_run_rows(const fs::path& file) {
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
     const auto cells = split_csv_line(line);
-    if (cells.size() != 6)
+    if (cells.size() != 6) {
       throw DataError(file.string(), number, "expected 6 columns, got " + std::to_string(cells.size()));
+    }
     try {
       rows.push_back({cells[0], cells[1], std::stoll(cells[2]), std::stoull(cells[3]), cells[4], std::stod(cells[5])});
     } catch (const std::exception&) {
@@ -118,10 +120,21 @@ RunFiles run_files(const std::string& key, const ExperimentResult& result) {
   files.key = key;
   std::ostringstream rows;
   rows << detail::kRunHeader << "\n";
-  for (const auto& row : result.rows)
+  for (const auto& row : result.rows) {
     rows << detail::csv_cell(row.task) << "," << detail::csv_cell(row.device) << "," << row.k << "," << row.seed << ","
          << detail::csv_cell(row.metric) << "," << detail::number_cell(row.value) << "\n";
+  }
   files.rows_csv = rows.str();
+  if (!result.transfer_samples.empty()) {
+    std::ostringstream samples;
+    samples << "device,k,rank,arch\n";
+    for (const auto& s : result.transfer_samples) {
+      for (std::size_t i = 0; i < s.archs.size(); ++i) {
+        samples << detail::csv_cell(s.device) << "," << s.k << "," << i << "," << s.archs[i] << "\n";
+      }
+    }
+    files.transfer_csv = samples.str();
+  }
   if (result.predictions.empty()) return files;
   std::ostringstream out;
   out << "device,k,arch,score,predicted_ms,true_ms\n";
@@ -139,8 +152,10 @@ RunFiles run_files(const std::string& key, const ExperimentResult& result) {
 }
 
 void store_run_files(const fs::path& dir, const RunFiles& files) {
-  if (!files.predictions_csv.empty())
+  if (!files.predictions_csv.empty()) {
     write_file_atomic(dir / "predictions" / (files.key + ".csv"), files.predictions_csv);
+  }
+  if (!files.transfer_csv.empty()) write_file_atomic(dir / "transfer" / (files.key + ".csv"), files.transfer_csv);
   write_file_atomic(detail::run_file(dir, files.key), files.rows_csv);
 }
 
@@ -148,8 +163,9 @@ bool run_finished(const fs::path& dir, const std::string& key) { return fs::exis
 
 std::size_t count_finished(const Study& study, const fs::path& dir, const Shard& shard) {
   std::size_t finished = 0;
-  for (std::size_t i = 0; i < study.runs.size(); ++i)
+  for (std::size_t i = 0; i < study.runs.size(); ++i) {
     finished += shard.contains(i) && run_finished(dir, study.runs[i].key) ? 1 : 0;
+  }
   return finished;
 }
 

@@ -24,8 +24,9 @@ const char* env(const char* name) {
 std::vector<fs::path> default_shard_dirs(const fs::path& run_dir) {
   std::vector<fs::path> dirs;
   if (!fs::is_directory(run_dir / "shards")) return dirs;
-  for (const auto& entry : fs::directory_iterator(run_dir / "shards"))
+  for (const auto& entry : fs::directory_iterator(run_dir / "shards")) {
     if (entry.is_directory()) dirs.push_back(entry.path());
+  }
   std::sort(dirs.begin(), dirs.end());
   return dirs;
 }
@@ -36,8 +37,9 @@ Shard parse_shard(const std::string& text, const std::string& key) {
   const auto slash = text.find('/');
   const auto index = slash == std::string::npos ? std::nullopt : parse_count(text.substr(0, slash));
   const auto count = slash == std::string::npos ? std::nullopt : parse_count(text.substr(slash + 1));
-  if (!index || !count || *count == 0 || *index >= *count)
+  if (!index || !count || *count == 0 || *index >= *count) {
     throw ConfigError({key}, "", "expected a shard 'i/N' with 0 <= i < N (e.g. 0/4), got '" + text + "'");
+  }
   return {*index, *count};
 }
 
@@ -48,10 +50,11 @@ std::optional<Shard> slurm_array_shard() {
   const char* min = env("SLURM_ARRAY_TASK_MIN");
   const auto first = parse_count(min ? min : "0");
   const auto task = parse_count(id);
-  if (!first || !task || *task < *first)
+  if (!first || !task || *task < *first) {
     throw ConfigError(
         {"SLURM_ARRAY_TASK_ID"}, "",
         std::string("expected a task id >= SLURM_ARRAY_TASK_MIN (") + (min ? min : "0") + "), got '" + id + "'");
+  }
   return parse_shard(std::to_string(*task - *first) + "/" + count, "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT");
 }
 
@@ -64,17 +67,20 @@ MergeOutcome merge_shards(const Study& study, const std::vector<fs::path>& shard
   outcome.dir = study.run_dir();
   outcome.total = study.runs.size();
   outcome.shards = shard_dirs.empty() ? default_shard_dirs(outcome.dir) : shard_dirs;
-  if (outcome.shards.empty())
+  if (outcome.shards.empty()) {
     throw Error("no shard directories to merge: expected " + (outcome.dir / "shards").string() +
                 "/<i>-of-<N>/ (written by latpred run --shard i/N) or directories given explicitly");
+  }
   const std::string resolved = resolved_study_toml(study);
   for (const auto& shard : outcome.shards) {
     const fs::path shard_resolved = shard / "resolved.toml";
-    if (!fs::exists(shard_resolved))
+    if (!fs::exists(shard_resolved)) {
       throw Error("not a shard run directory: " + shard.string() + " has no resolved.toml");
-    if (detail::read_all(shard_resolved) != resolved)
+    }
+    if (detail::read_all(shard_resolved) != resolved) {
       throw Error("shard " + shard.string() + " was run with another configuration than study '" + study.name +
                   "' (its resolved.toml differs from this study's); merge only shards of the same study and --set");
+    }
   }
   fs::create_directories(outcome.dir / "runs");
   detail::write_study_files(study, outcome.dir);
@@ -85,9 +91,11 @@ MergeOutcome merge_shards(const Study& study, const std::vector<fs::path>& shard
         spdlog::debug("run {} of shard {}: already in {}, kept", run.key, shard.string(), outcome.dir.string());
         continue;
       }
-      RunFiles files{run.key, detail::read_all(detail::run_file(shard, run.key)), ""};
+      RunFiles files{run.key, detail::read_all(detail::run_file(shard, run.key)), "", ""};
       const fs::path predictions = shard / "predictions" / (run.key + ".csv");
       if (fs::exists(predictions)) files.predictions_csv = detail::read_all(predictions);
+      const fs::path transfer = shard / "transfer" / (run.key + ".csv");
+      if (fs::exists(transfer)) files.transfer_csv = detail::read_all(transfer);
       store_run_files(outcome.dir, files);
       ++outcome.copied;
     }

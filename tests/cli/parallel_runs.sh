@@ -39,8 +39,12 @@ key = "train.lr"
 values = [0.001, 0.003]
 TOML
 
-# results.csv without the wall-time metrics, which differ between any two runs.
-results() { grep -v '_seconds,' "$1/tiny/results.csv"; }
+# results.csv without the wall-time metrics, which differ between any two runs, then the transfer samples of
+# every run.
+results() {
+  grep -v '_seconds,' "$1/tiny/results.csv"
+  cat "$1"/tiny/transfer/*.csv
+}
 timed() {
   local start=$SECONDS
   "$@" >"$work/log" 2>&1 || { cat "$work/log"; echo "FAILED: $*"; exit 1; }
@@ -49,6 +53,7 @@ timed() {
 
 timed "$latpred" run "$work/tiny.toml" --output "$work/serial" -q
 [ "$(results "$work/serial" | wc -l)" -gt 4 ] || { echo "serial run produced no results"; exit 1; }
+[ "$(ls "$work/serial/tiny/transfer" | wc -l)" -eq 4 ] || { echo "serial run: not one transfer file per run"; exit 1; }
 
 timed "$latpred" run "$work/tiny.toml" --output "$work/jobs" --jobs 2 -q
 diff <(results "$work/serial") <(results "$work/jobs") || { echo "--jobs 2 results differ from serial"; exit 1; }

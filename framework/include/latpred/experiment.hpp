@@ -67,9 +67,17 @@ struct Prediction {
   std::vector<float> true_ms;
 };
 
+// The transfer samples one (device, k) fine-tuned on, in the sampler's order: what a run measured on the target.
+struct TransferSamples {
+  std::string device;
+  int64_t k = 0;
+  std::vector<int64_t> archs;
+};
+
 struct ExperimentResult {
   std::vector<ResultRow> rows;
   std::vector<Prediction> predictions;  // filled when transfer.save_predictions
+  std::vector<TransferSamples> transfer_samples;
 };
 
 // Progress callback: (stage, done, total). Stage is e.g. "pretrain", "transfer titan_rtx_1 k=5".

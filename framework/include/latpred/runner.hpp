@@ -100,9 +100,10 @@ struct RunFiles {
   std::string key;
   std::string rows_csv;
   std::string predictions_csv;  // "" when the run returned no predictions
+  std::string transfer_csv;     // device,k,rank,arch: the transfer samples; "" when the run had none
 };
 LATPRED_API RunFiles run_files(const std::string& key, const ExperimentResult& result);
-// Writes predictions first and the run file last (the run file is the "finished" marker).
+// Writes predictions and transfer samples first and the run file last (the run file is the "finished" marker).
 LATPRED_API void store_run_files(const std::filesystem::path& dir, const RunFiles& files);
 LATPRED_API bool run_finished(const std::filesystem::path& dir, const std::string& key);
 // How many runs of `shard` have their run file in `dir`.
