@@ -16,8 +16,8 @@ namespace latpred {
 // fallback, or a re-execution that failed. Call first thing in main(), before any thread starts.
 LATPRED_API void use_native_blas_kernels();
 
-// After such a re-execution, what was done ("OpenBLAS took this CPU for Prescott; using SkylakeX kernels
-// (OPENBLAS_CORETYPE)"), for the log; empty otherwise.
+// After such a re-execution, what was done, for the log ("OpenBLAS took this CPU for Prescott; using SkylakeX
+// kernels (OPENBLAS_CORETYPE=SkylakeX; set it to choose others)"); empty otherwise.
 LATPRED_API std::string blas_kernel_note();
 
 // The kernel family OpenBLAS runs on ("SkylakeX", "Prescott", ...); empty when the BLAS is not OpenBLAS.
