@@ -23,12 +23,13 @@ struct FakeExecutor {
     if (static_cast<int>(seeds.size()) == fail_on) throw std::runtime_error("simulated crash");
     if (progress) progress("pretrain", 1, 1);
     latpred::ExperimentResult result;
-    for (const auto& device : config.task.test)
+    for (const auto& device : config.task.test) {
       for (const int64_t k : config.transfer.get_ints("k")) {
         result.rows.push_back({config.task.name, device, k, config.seed, "spearman", expected_value(config)});
         result.predictions.push_back({device, k, {3, 7}, {0.5f, 0.25f}, {1.5f, 2.0f}, {1.0f, 2.5f}});
         result.transfer_samples.push_back({device, k, {9, static_cast<int64_t>(config.seed), 4}});
       }
+    }
     return result;
   }
 
