@@ -6,7 +6,7 @@
 namespace {
 
 // The test binary runs on the kernels latpred would choose (before Catch's main: nothing else has started yet).
-const bool kNativeKernels = (latpred::use_native_blas_kernels(), true);
+[[maybe_unused]] const bool kNativeKernels = (latpred::use_native_blas_kernels(), true);
 
 }  // namespace
 
@@ -20,5 +20,4 @@ TEST_CASE("an SSE-era OpenBLAS fallback is replaced by the CPU's own kernel fami
   CHECK(latpred::kernel_override("Zen", "SkylakeX").empty());
   CHECK(latpred::kernel_override("SkylakeX", "SkylakeX").empty());
   CHECK(latpred::kernel_override("Prescott", "").empty());
-  CHECK(kNativeKernels);
 }

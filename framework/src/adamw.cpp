@@ -1,5 +1,7 @@
 #include "adamw.hpp"
 
+#include <ATen/ATen.h>
+
 #include <cmath>
 #include <stdexcept>
 #include <string>

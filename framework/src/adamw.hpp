@@ -1,7 +1,7 @@
 // Internal: AdamW for the standard trainer, one pass over each parameter's elements per step.
 #pragma once
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
 
 #include <cstdint>
 #include <vector>

@@ -91,11 +91,13 @@ MergeOutcome merge_shards(const Study& study, const std::vector<fs::path>& shard
         spdlog::debug("run {} of shard {}: already in {}, kept", run.key, shard.string(), outcome.dir.string());
         continue;
       }
-      RunFiles files{run.key, detail::read_all(detail::run_file(shard, run.key)), "", ""};
-      const fs::path predictions = shard / "predictions" / (run.key + ".csv");
-      if (fs::exists(predictions)) files.predictions_csv = detail::read_all(predictions);
-      const fs::path transfer = shard / "transfer" / (run.key + ".csv");
-      if (fs::exists(transfer)) files.transfer_csv = detail::read_all(transfer);
+      // A run's optional files (predictions/, transfer/) are copied when the shard has them.
+      auto optional_file = [&](const char* folder) {
+        const fs::path file = shard / folder / (run.key + ".csv");
+        return fs::exists(file) ? detail::read_all(file) : std::string();
+      };
+      const RunFiles files{run.key, detail::read_all(detail::run_file(shard, run.key)), optional_file("predictions"),
+                           optional_file("transfer")};
       store_run_files(outcome.dir, files);
       ++outcome.copied;
     }
