@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_executor.hpp"
+#include "latpred/build_info.hpp"
 #include "latpred/csv.hpp"
 #include "latpred/runner.hpp"
 #include "study_test_support.hpp"
@@ -104,6 +105,7 @@ TEST_CASE("the runner writes the run directory and resumes after a failure", "[r
     if (const char* env = std::getenv("OPENBLAS_NUM_THREADS")) CHECK(blas["threads"].get<int>() == std::atoi(env));
   }
   CHECK_FALSE(manifest["libtorch_version"].get<std::string>().empty());
+  CHECK(manifest["git_revision"] == latpred::build_git_revision());
   const auto predictions = lines_of(run_dir / "predictions" / (study.runs[3].key + ".csv"));
   REQUIRE(predictions.size() == 1 + 2 * 2);
   CHECK(predictions[0] == "device,k,arch,score,predicted_ms,true_ms");

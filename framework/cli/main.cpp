@@ -8,6 +8,7 @@
 #include "cli_common.hpp"
 #include "latpred/allocator.hpp"
 #include "latpred/blas_kernels.hpp"
+#include "latpred/build_info.hpp"
 #include "latpred/error.hpp"
 
 namespace {
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
   ctx.global.argv.assign(argv, argv + argc);
   CLI::App app{"latpred: few-shot neural-network latency prediction (NASFLAT) with pluggable components"};
   const std::string blas = latpred::openblas_kernels();
-  app.set_version_flag("--version", std::string("latpred " LATPRED_VERSION " (LibTorch " TORCH_VERSION) +
+  app.set_version_flag("--version", std::string("latpred " LATPRED_VERSION " (git ") + latpred::build_git_revision() +
+                                        ", LibTorch " TORCH_VERSION +
                                         (blas.empty() ? ")" : ", OpenBLAS kernels " + blas + ")"));
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand

@@ -4,39 +4,18 @@
 
 #include <dlfcn.h>
 
-#include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "latpred/build_info.hpp"
 #include "runner_internal.hpp"
 
 namespace fs = std::filesystem;
 
 namespace latpred::detail {
 namespace {
-
-std::string command_output(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return "";
-  std::string out;
-  char buffer[256];
-  while (std::fgets(buffer, sizeof buffer, pipe.get())) out += buffer;
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// "<sha>" or "<sha>-dirty"; "unknown" outside a git checkout (e.g. an installed latpred).
-std::string git_revision() {
-  const std::string dir = LATPRED_SOURCE_DIR;
-  const std::string git = "git -C '" + dir + "' ";
-  const std::string sha = command_output(git + "rev-parse HEAD 2>/dev/null");
-  if (sha.size() < 7 || sha.find(' ') != std::string::npos) return "unknown";
-  const bool dirty = !command_output(git + "status --porcelain --untracked-files=no 2>/dev/null").empty();
-  return dirty ? sha + "-dirty" : sha;
-}
 
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
@@ -81,7 +60,6 @@ void write_manifest(const Study& study, const RunnerOptions& options, const Mani
                        {"sha256", plugin.sha256},
                        {"torch_version", plugin.torch_version},
                        {"components", plugin.components}});
-  static const std::string revision = git_revision();  // one git call per process
   const nlohmann::json manifest = {
       {"study", study.name},
       {"study_file", fs::absolute(study.file).string()},
@@ -90,7 +68,7 @@ void write_manifest(const Study& study, const RunnerOptions& options, const Mani
       {"ended", info.ended},
       {"command_line", options.command_line},
       {"latpred_version", LATPRED_VERSION},
-      {"git_revision", revision},
+      {"git_revision", build_git_revision()},
       {"libtorch_version", TORCH_VERSION},
       {"cpu_model", cpu_model()},
       {"torch_threads", at::get_num_threads()},
