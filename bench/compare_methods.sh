@@ -4,22 +4,26 @@
 # the mean ± population std over seeds of the per-seed mean Spearman over the task's test devices (every measured arch
 # except the transfer samples), with the number of seeds. Nothing is run. A study still running (or stopped) has no
 # results.csv yet: its finished runs' files (RUN_DIR/runs/*.csv) are read instead.
-# Usage: bench/compare_methods.sh NAME=RUN_DIR [NAME=RUN_DIR ...]   (repeat a NAME to merge its directories)
+# A CSV file in the results.csv format can stand for a directory: e.g. the spearman rows of runs kept in
+# bench/results/ after their run directories are gone.
+# Usage: bench/compare_methods.sh NAME=RUN_DIR|NAME=CSV [...]   (repeat a NAME to merge its directories)
 #   e.g. bench/compare_methods.sh NASFLAT=runs/best_nb201_ca HELP=runs/baselines_help \
 #          MultiPredict=runs/baselines_multipredict_nb201
 set -euo pipefail
 cd "$(dirname "$0")/.."
-(($# > 0)) || { sed -n '2,9p' "$0" >&2; exit 2; }
+(($# > 0)) || { sed -n '2,11p' "$0" >&2; exit 2; }
 operands=()
 for spec in "$@"; do
   name=${spec%%=*} dir=${spec#*=}
   [[ $spec == *=* && -n $name ]] || { echo "compare_methods: expected NAME=RUN_DIR, got '$spec'" >&2; exit 2; }
-  if [[ -f $dir/results.csv ]]; then
+  if [[ -f $dir && $dir == *.csv ]]; then
+    operands+=("method=$name" "$dir")
+  elif [[ -f $dir/results.csv ]]; then
     operands+=("method=$name" "$dir/results.csv")
   elif compgen -G "$dir/runs/*.csv" >/dev/null; then
     for run in "$dir"/runs/*.csv; do operands+=("method=$name" "$run"); done
   else
-    echo "compare_methods: no results.csv or finished runs (runs/*.csv) in '$dir' (for $name)" >&2
+    echo "compare_methods: '$dir' (for $name) is neither a CSV file nor a run directory with results.csv or finished runs (runs/*.csv)" >&2
     exit 2
   fi
 done
