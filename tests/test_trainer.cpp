@@ -14,6 +14,7 @@
 #include "seeding.hpp"
 #include "study_test_support.hpp"
 #include "support.hpp"
+#include "experiment_test_support.hpp"
 
 using latpred::ExperimentConfig;
 using latpred::ResultRow;
@@ -38,41 +39,10 @@ TEST_CASE("pair sampling skips ties, caps the count and is deterministic", "[tra
 
 namespace {
 
-// A small real task: two GPUs -> a third GPU, a small DGF model, few epochs.
-ExperimentConfig small_gpu_task(const latpred::Registry& registry, const std::string& data_dir) {
-  ExperimentConfig c;
-  c.data_dir = data_dir;
-  c.task = {"gpu3", "nb201", {"1080ti_1", "2080ti_1"}, {"titan_rtx_1"}, "test task"};
-  auto component = [&](const char* kind, const std::string& type) {
-    return latpred::ComponentConfig{type, latpred::default_params(registry.get(kind, type).schema)};
-  };
-  c.encoder = component("encoder", "adjacency_ops");
-  c.encoder.params.set("graph", std::string("full"));
-  c.sampler = component("sampler", "random");
-  c.devicerep = component("devicerep", "learned_embedding");
-  c.model = component("model", "dgf");
-  c.model.params.set("gnn_dims", std::vector<int64_t>{32, 32});
-  c.model.params.set("op_update_dims", std::vector<int64_t>{32});
-  c.model.params.set("head_dims", std::vector<int64_t>{64, 64});
-  c.train = latpred::default_params(latpred::train_schema());
-  c.train.set("source_samples", int64_t{128});
-  c.train.set("epochs", int64_t{30});
-  c.train.set("batch_size", int64_t{32});
-  c.transfer = latpred::default_params(latpred::transfer_schema());
-  c.transfer.set("k", std::vector<int64_t>{20});
-  c.transfer.set("epochs", int64_t{5});
-  c.transfer.set("lr", 1e-4);
-  c.seed = 3;
-  return c;
-}
+using latpred::test::small_gpu_task;
 
-// Every value of metric `name` in the result, in row order.
 std::vector<double> values(const latpred::ExperimentResult& result, const std::string& name) {
-  std::vector<double> out;
-  for (const auto& row : result.rows) {
-    if (row.metric == name) out.push_back(row.value);
-  }
-  return out;
+  return latpred::test::metric_values(result, name);
 }
 
 double metric(const std::vector<ResultRow>& rows, const std::string& name) {

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "finetune.hpp"
+#include "linear_expert.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/metrics.hpp"
@@ -94,6 +95,45 @@ ArchFeatures encode_sampler_features(const ExperimentConfig& config, const Regis
   }
   append_vectors(features, config.sampler_features, 1, "sampler_features", registry, data);
   return features;
+}
+
+// The linear expert of [expert_features] over the concatenated vectors of its encoders; none without them.
+std::optional<LinearExpert> make_expert(const ExperimentConfig& config, const Registry& registry,
+                                        const Dataset& data) {
+  if (config.expert_features.empty()) return std::nullopt;
+  ArchFeatures features;
+  append_vectors(features, config.expert_features, 0, "expert_features", registry, data);
+  return LinearExpert(features.vec);
+}
+
+// Fits the expert on the transfer samples of `target`; its predictions of every arch set, repeated for each of
+// `evaluations` (the predictor's evaluated epochs) so that the two blend evaluation by evaluation.
+EpochPredictions expert_predictions(LinearExpert& expert, const Params& transfer, const Dataset& data, int target,
+                                    const std::vector<std::vector<int64_t>>& arch_sets, std::size_t evaluations) {
+  const std::vector<int64_t>& transfer_archs = arch_sets.at(1);
+  std::vector<float> latency;
+  latency.reserve(transfer_archs.size());
+  for (int64_t arch : transfer_archs) latency.push_back(data.latency_ms(target)[arch]);
+  try {
+    expert.fit(transfer_archs, latency, transfer.get_float("expert_ridge"));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError({}, "transfer.expert_ridge", e.what());
+  }
+  std::vector<std::vector<float>> sets;
+  sets.reserve(arch_sets.size());
+  for (const auto& archs : arch_sets) sets.push_back(expert.predict(archs));
+  return EpochPredictions(evaluations, sets);
+}
+
+// Spearman on the evaluation set (sets[0]), averaged over the evaluated epochs: how a blend's part ranks alone.
+double mean_spearman(const EpochPredictions& predictions, const Dataset& data, int device,
+                     const std::vector<int64_t>& eval_archs) {
+  std::vector<double> truth;
+  truth.reserve(eval_archs.size());
+  for (int64_t a : eval_archs) truth.push_back(data.normalized(device)[a]);
+  double sum = 0.0;
+  for (const auto& sets : predictions) sum += spearman({sets.at(0).begin(), sets.at(0).end()}, truth);
+  return sum / static_cast<double>(std::max<std::size_t>(1, predictions.size()));
 }
 
 std::vector<int64_t> evaluation_archs(const std::string& eval_set, const std::vector<int64_t>& measured,
@@ -375,6 +415,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const bool reset = config.transfer.get_string("reset") == "pretrained";
   const bool keep_predictions = config.transfer.get_bool("save_predictions");
   const std::vector<int64_t> ks = config.transfer.get_ints("k");
+  std::optional<LinearExpert> expert = make_expert(config, registry, data);
+  const double expert_weight = config.transfer.get_float("expert_weight");
   int64_t done = 0;
   const auto total = static_cast<int64_t>(test_devices.size() * ks.size());
   for (int target : test_devices) {
@@ -406,8 +448,15 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
             {eval_archs, transfer_archs, first128}, &seconds));
         predict_seconds += seconds;
       }
-      const EpochPredictions predictions =
+      EpochPredictions predictions =
           per_member.size() == 1 ? std::move(per_member.front()) : mean_of_standardised(per_member);
+      if (expert) {
+        const EpochPredictions alone = expert_predictions(*expert, config.transfer, data, target,
+                                                          {eval_archs, transfer_archs, first128}, predictions.size());
+        add_row(name, k, "model_spearman", mean_spearman(predictions, data, target, eval_archs));
+        add_row(name, k, "expert_spearman", mean_spearman(alone, data, target, eval_archs));
+        predictions = mean_of_standardised({predictions, alone}, {1.0 - expert_weight, expert_weight});
+      }
       std::map<std::string, double> sums;
       Scores last;
       for (const auto& sets : predictions) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace latpred {
 
@@ -64,13 +65,19 @@ EpochPredictions mc_predictions(Predictor& predictor, const std::vector<uint64_t
   return out;
 }
 
-EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members) {
+EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members, const std::vector<double>& weights) {
   if (members.empty()) throw std::invalid_argument("mean_of_standardised: no members");
+  if (!weights.empty() && weights.size() != members.size()) {
+    throw std::invalid_argument("mean_of_standardised: " + std::to_string(weights.size()) + " weights for " +
+                                std::to_string(members.size()) + " members");
+  }
   EpochPredictions out = members.front();
   for (auto& evaluation : out) {
     for (auto& set : evaluation) std::fill(set.begin(), set.end(), 0.0f);
   }
-  for (const EpochPredictions& member : members) {
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    const EpochPredictions& member = members[m];
+    const double weight = weights.empty() ? 1.0 / static_cast<double>(members.size()) : weights[m];
     if (member.size() != out.size()) throw std::invalid_argument("mean_of_standardised: evaluation counts differ");
     for (std::size_t e = 0; e < member.size(); ++e) {
       const std::vector<float>& reference = member[e].at(0);
@@ -85,7 +92,7 @@ EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& membe
           throw std::invalid_argument("mean_of_standardised: set sizes differ");
         }
         for (std::size_t i = 0; i < member[e][s].size(); ++i) {
-          out[e][s][i] += static_cast<float>((member[e][s][i] - mean) * scale / static_cast<double>(members.size()));
+          out[e][s][i] += static_cast<float>((member[e][s][i] - mean) * scale * weight);
         }
       }
     }

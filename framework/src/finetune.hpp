@@ -32,7 +32,9 @@ LATPRED_API EpochPredictions mc_predictions(Predictor& predictor, const std::vec
 
 // The mean over ensemble members of their predictions, each member's first standardised to zero mean and unit
 // variance over its arch_sets[0] predictions (the same shift and scale for every set of that evaluation): members'
-// scores have unrelated scales. Members must have the same number of evaluations and set sizes.
-LATPRED_API EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members);
+// scores have unrelated scales. `weights` (one per member) makes it a weighted sum; empty = equal weights 1/M.
+// Members must have the same number of evaluations and set sizes.
+LATPRED_API EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members,
+                                                  const std::vector<double>& weights = {});
 
 }  // namespace latpred

@@ -13,6 +13,17 @@ void write_params(std::ostringstream& out, const Params& params) {
   for (const auto& [name, value] : params.values()) out << name << " = " << to_string(value) << "\n";
 }
 
+// The [transfer] parameters that affect the run: the linear expert's only when it has features, so runs without
+// one keep the keys they had before the expert existed.
+Params transfer_in_effect(const ExperimentConfig& config) {
+  if (!config.expert_features.empty()) return config.transfer;
+  Params out;
+  for (const auto& [name, value] : config.transfer.values()) {
+    if (name.rfind("expert_", 0) != 0) out.set(name, value);
+  }
+  return out;
+}
+
 // `array_entry` writes [[header]]: one of several components of a repeatable slot.
 void write_component(std::ostringstream& out, const std::string& header, const ComponentConfig& component,
                      bool array_entry = false) {
@@ -39,12 +50,15 @@ void write_config(std::ostringstream& out, const ExperimentConfig& config, const
   for (const auto& features : config.sampler_features) {
     write_component(out, prefix + "sampler_features", features, config.sampler_features.size() > 1);
   }
+  for (const auto& features : config.expert_features) {
+    write_component(out, prefix + "expert_features", features, config.expert_features.size() > 1);
+  }
   write_component(out, prefix + "devicerep", config.devicerep);
   write_component(out, prefix + "model", config.model);
   out << "\n[" << prefix << "train]\n";
   write_params(out, config.train);
   out << "\n[" << prefix << "transfer]\n";
-  write_params(out, config.transfer);
+  write_params(out, transfer_in_effect(config));
 }
 
 std::vector<std::string> strings_at(const toml::table& table, const std::string& key, const std::string& file) {
@@ -83,6 +97,7 @@ std::string pretrain_identity(const ExperimentConfig& config) {
   pretraining.sampler = {"(transfer only)", Params()};
   pretraining.transfer = Params();
   if (!pretraining.source_sampler) pretraining.sampler_features.clear();
+  pretraining.expert_features.clear();  // the expert only acts at transfer
   return resolved_run_toml(pretraining);
 }
 

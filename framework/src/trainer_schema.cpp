@@ -57,7 +57,16 @@ const Schema& transfer_schema() {
           .choice("reset", "pretrained", {"pretrained", "accumulate"},
                   "start each (device, k) transfer from the pretrained weights, or continue from the previous one "
                   "(the reference code's accidental behaviour, NASFLAT_METHOD §10.12)")
-          .flag("save_predictions", false, "write per-architecture predictions to the run directory");
+          .flag("save_predictions", false, "write per-architecture predictions to the run directory")
+          .real("expert_weight", 0.5,
+                "with [expert_features]: weight of the linear expert in the blend of standardised predictions "
+                "(predictor: 1 - weight); 0 = the predictor alone, 1 = the expert alone. Both are also scored "
+                "alone (rows model_spearman, expert_spearman)",
+                0.0, 1.0)
+          .real("expert_ridge", 10.0,
+                "with [expert_features]: ridge penalty of the linear expert's weights (features standardised over "
+                "the space's archs; 0 = least squares, which needs more transfer samples than features)",
+                0.0);
   return schema;
 }
 

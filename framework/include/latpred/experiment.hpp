@@ -36,6 +36,10 @@ struct ExperimentConfig {
   // own features), e.g. sampling on CATE, or on arch2vec + CATE + ZCP (CAZ), while the predictor reads the graph.
   // Several: the first one's features with the .vec of the others concatenated, in order.
   std::vector<ComponentConfig> sampler_features;
+  // Encoders ([expert_features] or [[expert_features]]) of the few-shot linear expert: at each transfer a ridge
+  // regression of the target's log latency on their concatenated .vec, fitted on the k transfer samples, whose
+  // standardised predictions are blended with the predictor's (transfer.expert_weight). None: no expert.
+  std::vector<ComponentConfig> expert_features;
   ComponentConfig devicerep;
   ComponentConfig model;
   Params train;     // train_schema()

@@ -8,6 +8,7 @@
 //   [task]   see task.hpp
 //   [encoder] [supplementary] [sampler] [source_sampler] [devicerep] [model]   # type = "..." + that type's params
 //   [sampler_features]                  # optional encoder(s) (type + params) whose features the samplers read
+//   [expert_features]                   # optional encoder(s) of the few-shot linear expert blended at transfer
 //   [train] [transfer]                  # train_schema() / transfer_schema()
 //   [nas]                               # nas_schema(): read by `latpred nas` only, not part of a run key
 //   [sweep]  mode = "grid" | "zip"
