@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/compare_methods.sh: per-seed means over test devices, mean ± population std over seeds, directories of one
 # method merged, an unfinished study read from its finished runs, the paper's values at k = 20, run time per method;
-# a CSV file of kept rows standing for a directory; a missing directory is a clear error.
+# a CSV file of kept rows (bench/keep_rows.sh) standing for a directory; a missing directory is a clear error.
 # Usage: compare_methods.sh SOURCE_DIR
 set -euo pipefail
 script="$1/bench/compare_methods.sh"
@@ -54,4 +54,16 @@ grep -qF "'$work/none' (for A) is neither a CSV file nor a run directory with re
   fail "missing-directory message: $err"
 if err=$(bash "$script" "$work/a" 2>&1); then fail "an operand without NAME= was accepted"; fi
 grep -qF "expected NAME=RUN_DIR" <<<"$err" || fail "usage message: $err"
+# bench/keep_rows.sh: the kept rows of directories stand for them, the same table from the CSV as from the runs.
+keep="$1/bench/keep_rows.sh"
+bash "$keep" "$work/a" "$work/b" "$work/c" >"$work/kept_all.csv"
+[[ $(head -1 "$work/kept_all.csv") == "task,device,k,seed,metric,value" ]] || fail "keep_rows header"
+grep -q "kendall" "$work/kept_all.csv" && fail "keep_rows kept a kendall row"
+grep -qF "N1,d1,20,43,spearman,0.9" "$work/kept_all.csv" || fail "keep_rows lost a spearman row: $(cat "$work/kept_all.csv")"
+grep -qF "FD,,0,42,total_seconds,200" "$work/kept_all.csv" || fail "keep_rows lost a run time (swept column)"
+from_dirs=$(bash "$script" A="$work/a" A="$work/b" A="$work/c")
+from_csv=$(bash "$script" A="$work/kept_all.csv")
+[[ "$from_dirs" == "$from_csv" ]] || fail "kept rows give another table: $from_csv"
+if err=$(bash "$keep" "$work/none" 2>&1); then fail "keep_rows accepted a missing directory"; fi
+grep -qF "no results.csv or finished runs (runs/*.csv) in '$work/none'" <<<"$err" || fail "keep_rows message: $err"
 echo "compare_methods: ok"
