@@ -4,10 +4,12 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "experiment_test_support.hpp"
+#include "expert_weight.hpp"
 #include "finetune.hpp"
 #include "latpred/study.hpp"
 #include "linear_expert.hpp"
@@ -140,4 +142,56 @@ TEST_CASE("the expert's settings key only runs that have an expert; it never key
   CHECK(latpred::resolved_run_toml(with) != latpred::resolved_run_toml(config));
   CHECK(latpred::resolved_run_toml(with_reweighted) != latpred::resolved_run_toml(with));
   CHECK(latpred::pretrain_identity(with_reweighted) == latpred::pretrain_identity(config));
+}
+
+TEST_CASE("the cross-validated weight picks the part that ranks the held-out samples", "[expert]") {
+  const std::vector<double> truth{1, 2, 3, 4, 5, 6};
+  const std::vector<double> exact{-3, -2, -1, 0, 1, 2};  // ranks them perfectly
+  const std::vector<double> noise{5, -5, 4, -4, 3, -3};  // ranks them badly, on a larger scale
+  const std::vector<double> flat{0, 0, 0, 0, 0, 0};
+  const auto& grid = latpred::expert_weight_grid();
+  CHECK(latpred::best_blend_weight(noise, exact, truth, grid, 0.5) == 1.0);
+  CHECK(latpred::best_blend_weight(exact, noise, truth, grid, 0.5) == 0.0);
+  // Every weight ranks alike (both parts exact): the tie goes to the fallback, or the candidate nearest it.
+  CHECK(latpred::best_blend_weight(exact, exact, truth, grid, 0.5) == 0.5);
+  CHECK(latpred::best_blend_weight(exact, exact, truth, grid, 0.3) == 0.25);
+  CHECK(latpred::best_blend_weight(exact, flat, truth, grid, 0.5) == 0.5);  // flat adds nothing, nor harm
+  CHECK_THROWS_WITH(latpred::best_blend_weight(exact, {1}, truth, grid, 0.5), Catch::Contains("one model and one"));
+}
+
+TEST_CASE("a transfer may choose the expert's weight by cross-validation on its samples", "[expert]") {
+  const std::string data_dir = std::string(LATPRED_SOURCE_DIR) + "/data";
+  const latpred::Registry& registry = latpred::test::build_plugins().registry();
+  latpred::Workspace workspace;
+  ExperimentConfig config = latpred::test::small_gpu_task(registry, data_dir);
+  config.task = {"cpu", "nb201", {"cpu_b1_t1", "cpu_b4_t1"}, {"cpu_in64_b1_t1"}, "built-in data"};
+  config.train.set("source_samples", int64_t{32});
+  config.train.set("epochs", int64_t{2});
+  config.transfer.set("k", std::vector<int64_t>{5, 10});
+  config.transfer.set("epochs", int64_t{3});
+  latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);
+  counts.set("features", std::string("counts"));
+  config.expert_features = {{"op_counts", counts}};
+  using latpred::test::metric_values;
+  const auto fixed = latpred::run_experiment(config, registry, workspace);
+  CHECK(metric_values(fixed, "expert_weight").empty());
+  config.transfer.set("expert_cv_folds", int64_t{4});
+  const auto chosen = latpred::run_experiment(config, registry, workspace);
+  const std::vector<double> weights = metric_values(chosen, "expert_weight");
+  REQUIRE(weights.size() == 2);  // one per (device, k)
+  for (double w : weights) {
+    const auto& grid = latpred::expert_weight_grid();
+    CHECK(std::find(grid.begin(), grid.end(), w) != grid.end());
+  }
+  // The choice does not disturb the predictor's own transfer, and is deterministic.
+  CHECK(metric_values(chosen, "model_spearman") == metric_values(fixed, "model_spearman"));
+  CHECK(metric_values(chosen, "expert_spearman") == metric_values(fixed, "expert_spearman"));
+  CHECK(metric_values(latpred::run_experiment(config, registry, workspace), "spearman") ==
+        metric_values(chosen, "spearman"));
+  config.transfer.set("expert_cv_folds", int64_t{1});
+  CHECK_THROWS_WITH(latpred::run_experiment(config, registry, workspace),
+                    Catch::Contains("transfer.expert_cv_folds") && Catch::Contains("got 1"));
+  config.transfer.set("expert_cv_folds", int64_t{4});
+  config.transfer.set("reset", std::string("accumulate"));
+  CHECK_THROWS_WITH(latpred::run_experiment(config, registry, workspace), Catch::Contains("reset = \"pretrained\""));
 }

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "experiment_test_support.hpp"
 #include "finetune.hpp"
 #include "latpred/experiment.hpp"
 #include "latpred/study.hpp"
@@ -14,7 +15,6 @@
 #include "seeding.hpp"
 #include "study_test_support.hpp"
 #include "support.hpp"
-#include "experiment_test_support.hpp"
 
 using latpred::ExperimentConfig;
 using latpred::ResultRow;

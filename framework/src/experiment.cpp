@@ -12,14 +12,15 @@
 #include <map>
 #include <set>
 
+#include "expert_weight.hpp"
 #include "finetune.hpp"
-#include "linear_expert.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/encoder.hpp"
 #include "latpred/metrics.hpp"
 #include "latpred/model.hpp"
 #include "latpred/sampler.hpp"
 #include "latpred/training_strategy.hpp"
+#include "linear_expert.hpp"
 #include "predictor.hpp"
 #include "pretrain_store.hpp"
 #include "seeding.hpp"
@@ -98,8 +99,7 @@ ArchFeatures encode_sampler_features(const ExperimentConfig& config, const Regis
 }
 
 // The linear expert of [expert_features] over the concatenated vectors of its encoders; none without them.
-std::optional<LinearExpert> make_expert(const ExperimentConfig& config, const Registry& registry,
-                                        const Dataset& data) {
+std::optional<LinearExpert> make_expert(const ExperimentConfig& config, const Registry& registry, const Dataset& data) {
   if (config.expert_features.empty()) return std::nullopt;
   ArchFeatures features;
   append_vectors(features, config.expert_features, 0, "expert_features", registry, data);
@@ -123,6 +123,14 @@ EpochPredictions expert_predictions(LinearExpert& expert, const Params& transfer
   sets.reserve(arch_sets.size());
   for (const auto& archs : arch_sets) sets.push_back(expert.predict(archs));
   return EpochPredictions(evaluations, sets);
+}
+
+// Up to 256 archs spread evenly over `archs`: the scale of a cross-validation fold's scores.
+std::vector<int64_t> spread(const std::vector<int64_t>& archs) {
+  const std::size_t step = std::max<std::size_t>(1, archs.size() / 256);
+  std::vector<int64_t> out;
+  for (std::size_t i = 0; i < archs.size(); i += step) out.push_back(archs[i]);
+  return out;
 }
 
 // Spearman on the evaluation set (sets[0]), averaged over the evaluated epochs: how a blend's part ranks alone.
@@ -417,6 +425,15 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const std::vector<int64_t> ks = config.transfer.get_ints("k");
   std::optional<LinearExpert> expert = make_expert(config, registry, data);
   const double expert_weight = config.transfer.get_float("expert_weight");
+  const int64_t expert_cv_folds = config.transfer.get_int("expert_cv_folds");
+  if (expert && expert_cv_folds == 1) {
+    throw ConfigError({}, "transfer.expert_cv_folds", "expected 0 (a fixed weight) or at least 2 folds, got 1");
+  }
+  if (expert && expert_cv_folds > 0 && !reset) {
+    throw ConfigError({}, "transfer.expert_cv_folds",
+                      "choosing the expert's weight by cross-validation needs every transfer to start from the "
+                      "pretrained weights (transfer.reset = \"pretrained\")");
+  }
   int64_t done = 0;
   const auto total = static_cast<int64_t>(test_devices.size() * ks.size());
   for (int target : test_devices) {
@@ -432,6 +449,27 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});
       const std::vector<int64_t> eval_archs = evaluation_archs(eval_set, measured, transfer_archs);
       const std::vector<int64_t> first128 = first128_archs(data, target);
+      // The expert's weight for this transfer: fixed, or chosen by cross-validation on the transfer samples with
+      // the first member (before its own transfer, which restores the pretrained weights).
+      double weight = expert_weight;
+      if (expert && expert_cv_folds > 0) {
+        Member& first = members.front();
+        const ExpertCv cv{first.predictor.get(),
+                          first.strategy.get(),
+                          &first.pretrained,
+                          &*expert,
+                          &data,
+                          target,
+                          train_devices,
+                          transfer_archs,
+                          spread(eval_archs),
+                          &config.transfer,
+                          expert_cv_folds,
+                          derive_seed(config.seed, "expert_cv", name, k),
+                          expert_weight};
+        weight = cross_validated_expert_weight(cv);
+        add_row(name, k, "expert_weight", weight);
+      }
       double predict_seconds = 0.0;
       std::vector<EpochPredictions> per_member;
       for (Member& member : members) {
@@ -455,7 +493,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
                                                           {eval_archs, transfer_archs, first128}, predictions.size());
         add_row(name, k, "model_spearman", mean_spearman(predictions, data, target, eval_archs));
         add_row(name, k, "expert_spearman", mean_spearman(alone, data, target, eval_archs));
-        predictions = mean_of_standardised({predictions, alone}, {1.0 - expert_weight, expert_weight});
+        predictions = mean_of_standardised({predictions, alone}, {1.0 - weight, weight});
       }
       std::map<std::string, double> sums;
       Scores last;

@@ -65,7 +65,8 @@ EpochPredictions mc_predictions(Predictor& predictor, const std::vector<uint64_t
   return out;
 }
 
-EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members, const std::vector<double>& weights) {
+EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members,
+                                      const std::vector<double>& weights) {
   if (members.empty()) throw std::invalid_argument("mean_of_standardised: no members");
   if (!weights.empty() && weights.size() != members.size()) {
     throw std::invalid_argument("mean_of_standardised: " + std::to_string(weights.size()) + " weights for " +

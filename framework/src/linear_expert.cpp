@@ -86,8 +86,8 @@ void LinearExpert::fit(const std::vector<int64_t>& archs, const std::vector<floa
   }
   for (int64_t i = 0; i < dim_; ++i) gram[i * dim_ + i] += ridge;
   if (!solve_spd(std::move(gram), rhs, dim_)) {
-    throw std::invalid_argument("LinearExpert::fit: singular system (" + std::to_string(archs.size()) +
-                                " samples, " + std::to_string(dim_) + " features, ridge " + std::to_string(ridge) +
+    throw std::invalid_argument("LinearExpert::fit: singular system (" + std::to_string(archs.size()) + " samples, " +
+                                std::to_string(dim_) + " features, ridge " + std::to_string(ridge) +
                                 "): use a positive ridge");
   }
   weights_ = std::move(rhs);

@@ -23,8 +23,8 @@ const std::vector<ComponentSlot>& component_slots() {
 
 const std::vector<std::string>& top_level_tables() {
   static const std::vector<std::string> names = {
-      "study",     "task",  "encoder", "supplementary", "sampler", "source_sampler", "sampler_features",
-      "expert_features", "devicerep", "model", "train",   "transfer",      "sweep",   "nas"};
+      "study",           "task",      "encoder", "supplementary", "sampler",  "source_sampler", "sampler_features",
+      "expert_features", "devicerep", "model",   "train",         "transfer", "sweep",          "nas"};
   return names;
 }
 

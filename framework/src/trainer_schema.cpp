@@ -61,12 +61,17 @@ const Schema& transfer_schema() {
           .real("expert_weight", 0.5,
                 "with [expert_features]: weight of the linear expert in the blend of standardised predictions "
                 "(predictor: 1 - weight); 0 = the predictor alone, 1 = the expert alone. Both are also scored "
-                "alone (rows model_spearman, expert_spearman)",
+                "alone (rows model_spearman, expert_spearman). With expert_cv_folds: the tie-break",
                 0.0, 1.0)
           .real("expert_ridge", 10.0,
                 "with [expert_features]: ridge penalty of the linear expert's weights (features standardised over "
                 "the space's archs; 0 = least squares, which needs more transfer samples than features)",
-                0.0);
+                0.0)
+          .integer("expert_cv_folds", 0,
+                   "with [expert_features]: 0 = blend with expert_weight; N >= 2 = choose the weight per transfer "
+                   "from 0, 0.25, 0.5, 0.75, 1 by N-fold cross-validation on the transfer samples (one extra "
+                   "fine-tune per fold, of the first ensemble member; ties go to expert_weight; row expert_weight)",
+                   0, 100);
   return schema;
 }
 
