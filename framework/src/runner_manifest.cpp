@@ -53,13 +53,14 @@ std::string utc_timestamp() {
 
 void write_manifest(const Study& study, const RunnerOptions& options, const ManifestInfo& info, const fs::path& dir) {
   nlohmann::json plugins = nlohmann::json::array();
-  for (const auto& plugin : options.plugins)
+  for (const auto& plugin : options.plugins) {
     plugins.push_back({{"name", plugin.name},
                        {"version", plugin.version},
                        {"file", plugin.file},
                        {"sha256", plugin.sha256},
                        {"torch_version", plugin.torch_version},
                        {"components", plugin.components}});
+  }
   const nlohmann::json manifest = {
       {"study", study.name},
       {"study_file", fs::absolute(study.file).string()},

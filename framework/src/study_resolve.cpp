@@ -41,9 +41,10 @@ std::string available_types(const Registry& registry, const std::string& kind, c
 const toml::table* table_at(const toml::table& root, const std::string& name, const ResolveContext& context) {
   const toml::node* node = root.get(name);
   if (!node) return nullptr;
-  if (!node->is_table())
+  if (!node->is_table()) {
     throw ConfigError(source_pos(*node, context.file), name,
                       "expected a table ([" + name + "]), got " + toml_type_name(*node) + " " + toml_literal(*node));
+  }
   return node->as_table();
 }
 
@@ -57,17 +58,19 @@ std::vector<SlotTable> slot_tables(const toml::table& parent, const ComponentSlo
       slot.repeatable ? "a table ([" + std::string(slot.table) + "]) or an array of tables ([[" + slot.table + "]])"
                       : "a table ([" + std::string(slot.table) + "])";
   const toml::array* array = node->as_array();
-  if (!slot.repeatable || !array)
+  if (!slot.repeatable || !array) {
     throw ConfigError(source_pos(*node, file), slot.table,
                       "expected " + expected + ", got " + toml_type_name(*node) + " " + toml_literal(*node));
+  }
   std::vector<SlotTable> out;
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::node& entry = *array->get(i);
     const std::string path = std::string(slot.table) + "[" + std::to_string(i) + "]";
-    if (!entry.is_table())
+    if (!entry.is_table()) {
       throw ConfigError(
           source_pos(entry, file), path,
           "expected " + expected + "; this entry is " + toml_type_name(entry) + " " + toml_literal(entry));
+    }
     out.push_back({path, entry.as_table()});
   }
   return out;
@@ -76,13 +79,15 @@ std::vector<SlotTable> slot_tables(const toml::table& parent, const ComponentSlo
 ComponentConfig resolve_component(const toml::table& table, const std::string& path, const std::string& kind,
                                   const Registry& registry, const ResolveContext& context) {
   const toml::node* type_node = table.get("type");
-  if (!type_node)
+  if (!type_node) {
     throw ConfigError(source_pos(table, context.file), path + ".type",
                       "missing 'type'. " + available_types(registry, kind, context));
+  }
   const auto* type = type_node->as_string();
-  if (!type)
+  if (!type) {
     throw ConfigError(source_pos(*type_node, context.file), path + ".type",
                       "expected a string (a " + kind + " type), got " + toml_type_name(*type_node));
+  }
   const ComponentSpec* spec = registry.find(kind, type->get());
   if (!spec) {
     try {
@@ -124,12 +129,14 @@ ExperimentConfig resolve_experiment(const toml::table& root, const Registry& reg
 
   for (const auto& slot : component_slots()) {
     const std::vector<SlotTable> tables = slot_tables(root, slot, context.file);
-    if (tables.empty() && slot.required)
+    if (tables.empty() && slot.required) {
       throw ConfigError({context.file}, slot.table,
                         std::string("missing [") + slot.table + "] table with a type. " +
                             available_types(registry, slot.kind, context));
-    for (const SlotTable& entry : tables)
+    }
+    for (const SlotTable& entry : tables) {
       assign_component(config, slot.table, resolve_component(*entry.table, entry.path, slot.kind, registry, context));
+    }
   }
 
   const toml::table empty;

@@ -42,8 +42,9 @@ void write_config(std::ostringstream& out, const ExperimentConfig& config, const
       << "test = " << to_string(ParamValue(config.task.test)) << "\n";
   write_component(out, prefix + "encoder", config.encoder);
   // A single supplementary encoder keeps the [supplementary] form, so its run keys do not change.
-  for (const auto& extra : config.supplementary)
+  for (const auto& extra : config.supplementary) {
     write_component(out, prefix + "supplementary", extra, config.supplementary.size() > 1);
+  }
   write_component(out, prefix + "sampler", config.sampler);
   if (config.source_sampler) write_component(out, prefix + "source_sampler", *config.source_sampler);
   // Like [supplementary]: one encoder keeps the [sampler_features] form (and its run keys).
@@ -114,9 +115,10 @@ std::string resolved_study_toml(const Study& study) {
   for (const auto& run : study.runs) {
     out << "\n[[run]]\nkey = " << to_string(ParamValue(run.key)) << "\nseed = " << run.config.seed << "\n";
     out << "swept = {";
-    for (std::size_t i = 0; i < run.swept.size(); ++i)
+    for (std::size_t i = 0; i < run.swept.size(); ++i) {
       out << (i ? ", " : " ") << to_string(ParamValue(run.swept[i].key)) << " = "
           << to_string(ParamValue(run.swept[i].value));
+    }
     out << (run.swept.empty() ? "}\n" : " }\n");
     write_config(out, run.config, "run.");
   }
@@ -134,8 +136,9 @@ std::vector<StudyRun> load_resolved_runs(const std::filesystem::path& file, cons
   const detail::ResolveContext context{name, {}, {}};
   const std::string data_dir = root["study"]["data_dir"].value_or(std::string());
   std::vector<std::string> swept_keys;  // in axis order (the swept tables themselves are sorted by key)
-  if (const toml::array* keys = root["study"]["swept_keys"].as_array())
+  if (const toml::array* keys = root["study"]["swept_keys"].as_array()) {
     for (const auto& key : *keys) swept_keys.push_back(key.value_or(std::string()));
+  }
   std::vector<StudyRun> runs;
   const toml::array* entries = root.get_as<toml::array>("run");
   if (!entries) return runs;
@@ -154,20 +157,24 @@ std::vector<StudyRun> load_resolved_runs(const std::filesystem::path& file, cons
     config.task.test = strings_at(*task, "test", name);
     for (const auto& slot : detail::component_slots()) {
       const auto components = detail::slot_tables(*table, slot, name);
-      if (components.empty() && slot.required)
+      if (components.empty() && slot.required) {
         throw ConfigError(detail::source_pos(*table, name), slot.table, "missing in [[run]]");
-      for (const auto& entry : components)
+      }
+      for (const auto& entry : components) {
         detail::assign_component(config, slot.table,
                                  detail::resolve_component(*entry.table, entry.path, slot.kind, registry, context));
+      }
     }
     const toml::table empty;
     const auto* train = table->get_as<toml::table>("train");
     const auto* transfer = table->get_as<toml::table>("transfer");
     config.train = resolve_params(train_schema(), train ? *train : empty, "train", name, {});
     config.transfer = resolve_params(transfer_schema(), transfer ? *transfer : empty, "transfer", name, {});
-    if (const toml::table* swept = table->get_as<toml::table>("swept"))
-      for (const auto& key : swept_keys)
+    if (const toml::table* swept = table->get_as<toml::table>("swept")) {
+      for (const auto& key : swept_keys) {
         if (const toml::node* value = swept->get(key)) run.swept.push_back({key, detail::toml_plain(*value)});
+      }
+    }
     run.resolved = resolved_run_toml(config);
     run.key = run_key(run.resolved);
     run.pretrain_key = run_key(pretrain_identity(config));
