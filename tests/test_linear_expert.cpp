@@ -176,6 +176,7 @@ TEST_CASE("a transfer may choose the expert's weight by cross-validation on its 
   const auto fixed = latpred::run_experiment(config, registry, workspace);
   CHECK(metric_values(fixed, "expert_weight").empty());
   config.transfer.set("expert_cv_folds", int64_t{4});
+  config.transfer.set("expert_cv_min_k", int64_t{5});
   const auto chosen = latpred::run_experiment(config, registry, workspace);
   const std::vector<double> weights = metric_values(chosen, "expert_weight");
   REQUIRE(weights.size() == 2);  // one per (device, k)
@@ -188,6 +189,11 @@ TEST_CASE("a transfer may choose the expert's weight by cross-validation on its 
   CHECK(metric_values(chosen, "expert_spearman") == metric_values(fixed, "expert_spearman"));
   CHECK(metric_values(latpred::run_experiment(config, registry, workspace), "spearman") ==
         metric_values(chosen, "spearman"));
+  // Below expert_cv_min_k the fixed weight stands: only the k = 10 transfer cross-validates.
+  config.transfer.set("expert_cv_min_k", int64_t{10});
+  const auto only_k10 = latpred::run_experiment(config, registry, workspace);
+  CHECK(metric_values(only_k10, "expert_weight") == std::vector<double>{weights[1]});
+  CHECK(metric_values(only_k10, "spearman")[0] == metric_values(fixed, "spearman")[0]);
   config.transfer.set("expert_cv_folds", int64_t{1});
   CHECK_THROWS_WITH(latpred::run_experiment(config, registry, workspace),
                     Catch::Contains("transfer.expert_cv_folds") && Catch::Contains("got 1"));

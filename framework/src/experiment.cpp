@@ -426,6 +426,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   std::optional<LinearExpert> expert = make_expert(config, registry, data);
   const double expert_weight = config.transfer.get_float("expert_weight");
   const int64_t expert_cv_folds = config.transfer.get_int("expert_cv_folds");
+  const int64_t expert_cv_min_k = config.transfer.get_int("expert_cv_min_k");
   if (expert && expert_cv_folds == 1) {
     throw ConfigError({}, "transfer.expert_cv_folds", "expected 0 (a fixed weight) or at least 2 folds, got 1");
   }
@@ -452,7 +453,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       // The expert's weight for this transfer: fixed, or chosen by cross-validation on the transfer samples with
       // the first member (before its own transfer, which restores the pretrained weights).
       double weight = expert_weight;
-      if (expert && expert_cv_folds > 0) {
+      if (expert && expert_cv_folds > 0 && k >= expert_cv_min_k) {
         Member& first = members.front();
         const ExpertCv cv{first.predictor.get(),
                           first.strategy.get(),

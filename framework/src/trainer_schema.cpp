@@ -71,7 +71,12 @@ const Schema& transfer_schema() {
                    "with [expert_features]: 0 = blend with expert_weight; N >= 2 = choose the weight per transfer "
                    "from 0, 0.25, 0.5, 0.75, 1 by N-fold cross-validation on the transfer samples (one extra "
                    "fine-tune per fold, of the first ensemble member; ties go to expert_weight; row expert_weight)",
-                   0, 100);
+                   0, 100)
+          .integer("expert_cv_min_k", 20,
+                   "with expert_cv_folds: cross-validate only transfers with at least this many samples; smaller "
+                   "ones use expert_weight (a few held-out samples per fold choose worse than a fixed weight: "
+                   "bench/results/linear_expert.md)",
+                   2);
   return schema;
 }
 
