@@ -33,7 +33,11 @@ mkdir -p "$(dirname "$result")"
 {
   echo "# Paper table: Spearman at k=20 (mean over test devices; mean ± std over seeds)"
   echo
-  echo "Studies: $nb201_study, $fbnet_study $*; git $(git rev-parse --short HEAD); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores."
+  # The revision each study's binary was built from (compiled in, recorded in manifest.json), not the checkout's.
+  revisions=$(for d in "${dirs[@]}"; do
+    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["git_revision"][:7])' "$d/manifest.json" 2>/dev/null || echo unknown
+  done | sort -u | xargs)
+  echo "Studies: $nb201_study, $fbnet_study $*; git $revisions; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores."
   echo "Evaluation: every measured architecture of the test device except the transfer samples (the paper: archs 0-127)."
   if [[ $run != 0 ]]; then
     echo "Whole table: $((end - start)) s wall."

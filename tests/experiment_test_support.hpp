@@ -37,6 +37,18 @@ inline ExperimentConfig small_gpu_task(const Registry& registry, const std::stri
   return c;
 }
 
+// A quick task on the built-in data (always present): two CPU configurations measured by latpred -> a third,
+// 32 source archs x 2 epochs, k = 10 with 3 fine-tuning epochs.
+inline ExperimentConfig builtin_cpu_task(const Registry& registry) {
+  ExperimentConfig c = small_gpu_task(registry, std::string(LATPRED_SOURCE_DIR) + "/data");
+  c.task = {"cpu", "nb201", {"cpu_b1_t1", "cpu_b4_t1"}, {"cpu_in64_b1_t1"}, "built-in data"};
+  c.train.set("source_samples", int64_t{32});
+  c.train.set("epochs", int64_t{2});
+  c.transfer.set("k", std::vector<int64_t>{10});
+  c.transfer.set("epochs", int64_t{3});
+  return c;
+}
+
 // Every value of metric `name` in the result, in row order.
 inline std::vector<double> metric_values(const ExperimentResult& result, const std::string& name) {
   std::vector<double> out;

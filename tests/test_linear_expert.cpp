@@ -86,15 +86,9 @@ TEST_CASE("a weighted blend of standardised predictions", "[expert][ensemble]") 
 }
 
 TEST_CASE("a transfer with the linear expert scores both parts and blends them by expert_weight", "[expert]") {
-  const std::string data_dir = std::string(LATPRED_SOURCE_DIR) + "/data";  // built-in data: always present
   const latpred::Registry& registry = latpred::test::build_plugins().registry();
   latpred::Workspace workspace;
-  ExperimentConfig config = latpred::test::small_gpu_task(registry, data_dir);
-  config.task = {"cpu", "nb201", {"cpu_b1_t1", "cpu_b4_t1"}, {"cpu_in64_b1_t1"}, "built-in data"};
-  config.train.set("source_samples", int64_t{32});
-  config.train.set("epochs", int64_t{2});
-  config.transfer.set("k", std::vector<int64_t>{10});
-  config.transfer.set("epochs", int64_t{3});
+  ExperimentConfig config = latpred::test::builtin_cpu_task(registry);
   using latpred::test::metric_values;
   const auto without = latpred::run_experiment(config, registry, workspace);
   CHECK(metric_values(without, "expert_spearman").empty());
@@ -160,15 +154,10 @@ TEST_CASE("the cross-validated weight picks the part that ranks the held-out sam
 }
 
 TEST_CASE("a transfer may choose the expert's weight by cross-validation on its samples", "[expert]") {
-  const std::string data_dir = std::string(LATPRED_SOURCE_DIR) + "/data";
   const latpred::Registry& registry = latpred::test::build_plugins().registry();
   latpred::Workspace workspace;
-  ExperimentConfig config = latpred::test::small_gpu_task(registry, data_dir);
-  config.task = {"cpu", "nb201", {"cpu_b1_t1", "cpu_b4_t1"}, {"cpu_in64_b1_t1"}, "built-in data"};
-  config.train.set("source_samples", int64_t{32});
-  config.train.set("epochs", int64_t{2});
+  ExperimentConfig config = latpred::test::builtin_cpu_task(registry);
   config.transfer.set("k", std::vector<int64_t>{5, 10});
-  config.transfer.set("epochs", int64_t{3});
   latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);
   counts.set("features", std::string("counts"));
   config.expert_features = {{"op_counts", counts}};

@@ -256,17 +256,11 @@ TEST_CASE("ensemble members' predictions are standardised before they are averag
 
 TEST_CASE("an ensemble run pretrains each member as a run of the member's seed would, and stores them",
           "[trainer][ensemble][pretrained]") {
-  const std::string data_dir = std::string(LATPRED_SOURCE_DIR) + "/data";
   const study_test::ScratchDir scratch("ensemble");
   const fs::path store = scratch.path / "pretrained";
   const latpred::Registry& registry = latpred::test::build_plugins().registry();
   latpred::Workspace workspace;
-  ExperimentConfig config = small_gpu_task(registry, data_dir);
-  config.task = {"cpu", "nb201", {"cpu_b1_t1", "cpu_b4_t1"}, {"cpu_in64_b1_t1"}, "built-in data"};
-  config.train.set("source_samples", int64_t{32});
-  config.train.set("epochs", int64_t{2});
-  config.transfer.set("k", std::vector<int64_t>{10});
-  config.transfer.set("epochs", int64_t{3});
+  ExperimentConfig config = latpred::test::builtin_cpu_task(registry);
   const auto single = latpred::run_experiment(config, registry, workspace, {}, store);
   const ExperimentConfig one_member = config;
   config.transfer.set("ensemble_members", int64_t{2});
