@@ -13,6 +13,7 @@
 #include "finetune.hpp"
 #include "latpred/study.hpp"
 #include "linear_expert.hpp"
+#include "log_capture.hpp"
 #include "support.hpp"
 
 using latpred::EpochPredictions;
@@ -92,6 +93,15 @@ TEST_CASE("a transfer with the linear expert scores both parts and blends them b
   using latpred::test::metric_values;
   const auto without = latpred::run_experiment(config, registry, workspace);
   CHECK(metric_values(without, "expert_spearman").empty());
+  {
+    // The expert's settings without its features change nothing, and the run says so.
+    ExperimentConfig stray = config;
+    stray.transfer.set("expert_weight", 0.9);
+    const latpred_test::LogCapture log;
+    CHECK(metric_values(latpred::run_experiment(stray, registry, workspace), "spearman") ==
+          metric_values(without, "spearman"));
+    CHECK_THAT(log.text(), Catch::Contains("transfer.expert_weight is set but the study has no [expert_features]"));
+  }
 
   ExperimentConfig with = config;
   latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);

@@ -427,6 +427,15 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const double expert_weight = config.transfer.get_float("expert_weight");
   const int64_t expert_cv_folds = config.transfer.get_int("expert_cv_folds");
   const int64_t expert_cv_min_k = config.transfer.get_int("expert_cv_min_k");
+  if (!expert) {
+    // The expert's settings without its features do nothing (and stay out of the run key): say so.
+    const Params defaults = default_params(transfer_schema());
+    for (const auto& [name, value] : config.transfer.values()) {
+      if (name.rfind("expert_", 0) == 0 && value != defaults.values().at(name)) {
+        spdlog::warn("transfer.{} is set but the study has no [expert_features]: there is no expert to weigh", name);
+      }
+    }
+  }
   if (expert && expert_cv_folds == 1) {
     throw ConfigError({}, "transfer.expert_cv_folds", "expected 0 (a fixed weight) or at least 2 folds, got 1");
   }
