@@ -133,12 +133,9 @@ std::vector<int64_t> spread(const std::vector<int64_t>& archs) {
   return out;
 }
 
-// Spearman on the evaluation set (sets[0]), averaged over the evaluated epochs: how a blend's part ranks alone.
-double mean_spearman(const EpochPredictions& predictions, const Dataset& data, int device,
-                     const std::vector<int64_t>& eval_archs) {
-  std::vector<double> truth;
-  truth.reserve(eval_archs.size());
-  for (int64_t a : eval_archs) truth.push_back(data.normalized(device)[a]);
+// Spearman on the evaluation set (sets[0]) against `truth`, averaged over the evaluated epochs: how a blend's part
+// ranks alone.
+double mean_spearman(const EpochPredictions& predictions, const std::vector<double>& truth) {
   double sum = 0.0;
   for (const auto& sets : predictions) sum += spearman({sets.at(0).begin(), sets.at(0).end()}, truth);
   return sum / static_cast<double>(std::max<std::size_t>(1, predictions.size()));
@@ -431,7 +428,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     // The expert's settings without its features do nothing (and stay out of the run key): say so.
     const Params defaults = default_params(transfer_schema());
     for (const auto& [name, value] : config.transfer.values()) {
-      if (name.rfind("expert_", 0) == 0 && value != defaults.values().at(name)) {
+      if (is_expert_setting(name) && value != defaults.values().at(name)) {
         spdlog::warn("transfer.{} is set but the study has no [expert_features]: there is no expert to weigh", name);
       }
     }
@@ -501,8 +498,11 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       if (expert) {
         const EpochPredictions alone = expert_predictions(*expert, config.transfer, data, target,
                                                           {eval_archs, transfer_archs, first128}, predictions.size());
-        add_row(name, k, "model_spearman", mean_spearman(predictions, data, target, eval_archs));
-        add_row(name, k, "expert_spearman", mean_spearman(alone, data, target, eval_archs));
+        std::vector<double> truth;
+        truth.reserve(eval_archs.size());
+        for (int64_t a : eval_archs) truth.push_back(data.normalized(target)[a]);
+        add_row(name, k, "model_spearman", mean_spearman(predictions, truth));
+        add_row(name, k, "expert_spearman", mean_spearman(alone, truth));
         predictions = mean_of_standardised({predictions, alone}, {1.0 - weight, weight});
       }
       std::map<std::string, double> sums;

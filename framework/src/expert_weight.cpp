@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "finetune.hpp"
 #include "latpred/devicerep.hpp"
 #include "latpred/metrics.hpp"
 #include "pretrain_store.hpp"
@@ -15,11 +16,7 @@ namespace {
 
 // (scores of `held_out` - their mean over `reference`) / sd over `reference`: one fold's scale removed.
 std::vector<double> standardised(const std::vector<float>& reference, const std::vector<float>& held_out) {
-  double mean = 0.0, squares = 0.0;
-  for (float v : reference) mean += v;
-  mean /= static_cast<double>(std::max<std::size_t>(1, reference.size()));
-  for (float v : reference) squares += (v - mean) * (v - mean);
-  const double sd = std::sqrt(squares / static_cast<double>(std::max<std::size_t>(1, reference.size())));
+  const auto [mean, sd] = mean_and_sd(reference);
   std::vector<double> out;
   out.reserve(held_out.size());
   for (float v : held_out) out.push_back(sd > 0 ? (v - mean) / sd : v - mean);

@@ -65,6 +65,15 @@ EpochPredictions mc_predictions(Predictor& predictor, const std::vector<uint64_t
   return out;
 }
 
+MeanSd mean_and_sd(const std::vector<float>& values) {
+  const auto n = static_cast<double>(std::max<std::size_t>(1, values.size()));
+  double mean = 0.0, squares = 0.0;
+  for (float v : values) mean += v;
+  mean /= n;
+  for (float v : values) squares += (v - mean) * (v - mean);
+  return {mean, std::sqrt(squares / n)};
+}
+
 EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& members,
                                       const std::vector<double>& weights) {
   if (members.empty()) throw std::invalid_argument("mean_of_standardised: no members");
@@ -78,22 +87,19 @@ EpochPredictions mean_of_standardised(const std::vector<EpochPredictions>& membe
   }
   for (std::size_t m = 0; m < members.size(); ++m) {
     const EpochPredictions& member = members[m];
-    const double weight = weights.empty() ? 1.0 / static_cast<double>(members.size()) : weights[m];
     if (member.size() != out.size()) throw std::invalid_argument("mean_of_standardised: evaluation counts differ");
     for (std::size_t e = 0; e < member.size(); ++e) {
-      const std::vector<float>& reference = member[e].at(0);
-      double mean = 0.0, squares = 0.0;
-      for (float v : reference) mean += v;
-      mean /= static_cast<double>(std::max<std::size_t>(1, reference.size()));
-      for (float v : reference) squares += (v - mean) * (v - mean);
-      const double sd = std::sqrt(squares / static_cast<double>(std::max<std::size_t>(1, reference.size())));
+      const auto [mean, sd] = mean_and_sd(member[e].at(0));
       const double scale = sd > 0 ? 1.0 / sd : 1.0;  // constant predictions: centred only
       for (std::size_t s = 0; s < member[e].size(); ++s) {
         if (member[e][s].size() != out[e].at(s).size()) {
           throw std::invalid_argument("mean_of_standardised: set sizes differ");
         }
         for (std::size_t i = 0; i < member[e][s].size(); ++i) {
-          out[e][s][i] += static_cast<float>((member[e][s][i] - mean) * scale * weight);
+          // Equal weights divide by the member count, as before weights existed (the same rounding).
+          const double centred = (member[e][s][i] - mean) * scale;
+          out[e][s][i] += static_cast<float>(weights.empty() ? centred / static_cast<double>(members.size())
+                                                             : centred * weights[m]);
         }
       }
     }

@@ -30,6 +30,14 @@ LATPRED_API EpochPredictions mc_predictions(Predictor& predictor, const std::vec
                                             const std::vector<std::vector<int64_t>>& arch_sets,
                                             double* predict_seconds = nullptr);
 
+// Mean and population standard deviation of `values` (0 and 0 when empty): the shift and scale that standardise a
+// predictor's scores.
+struct MeanSd {
+  double mean = 0.0;
+  double sd = 0.0;
+};
+LATPRED_API MeanSd mean_and_sd(const std::vector<float>& values);
+
 // The mean over ensemble members of their predictions, each member's first standardised to zero mean and unit
 // variance over its arch_sets[0] predictions (the same shift and scale for every set of that evaluation): members'
 // scores have unrelated scales. `weights` (one per member) makes it a weighted sum; empty = equal weights 1/M.

@@ -19,7 +19,7 @@ Params transfer_in_effect(const ExperimentConfig& config) {
   if (!config.expert_features.empty()) return config.transfer;
   Params out;
   for (const auto& [name, value] : config.transfer.values()) {
-    if (name.rfind("expert_", 0) != 0) out.set(name, value);
+    if (!is_expert_setting(name)) out.set(name, value);
   }
   return out;
 }

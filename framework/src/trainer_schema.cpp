@@ -27,6 +27,8 @@ const Schema& train_schema() {
   return schema;
 }
 
+bool is_expert_setting(const std::string& name) { return name.rfind("expert_", 0) == 0; }
+
 const Schema& transfer_schema() {
   static const Schema schema =
       Schema()

@@ -50,6 +50,8 @@ struct ExperimentConfig {
 // Kernel schemas of the [train] and [transfer] tables.
 LATPRED_API const Schema& train_schema();
 LATPRED_API const Schema& transfer_schema();
+// Whether a [transfer] parameter is one of the linear expert's (expert_*): they act only with [expert_features].
+LATPRED_API bool is_expert_setting(const std::string& name);
 
 // One metric value. Long form: the runner adds the study's swept keys and run key.
 struct ResultRow {
