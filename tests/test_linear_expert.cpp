@@ -148,21 +148,6 @@ TEST_CASE("the expert's settings key only runs that have an expert; it never key
   CHECK(latpred::pretrain_identity(with_reweighted) == latpred::pretrain_identity(config));
 }
 
-TEST_CASE("the cross-validated weight picks the part that ranks the held-out samples", "[expert]") {
-  const std::vector<double> truth{1, 2, 3, 4, 5, 6};
-  const std::vector<double> exact{-3, -2, -1, 0, 1, 2};  // ranks them perfectly
-  const std::vector<double> noise{5, -5, 4, -4, 3, -3};  // ranks them badly, on a larger scale
-  const std::vector<double> flat{0, 0, 0, 0, 0, 0};
-  const auto& grid = latpred::expert_weight_grid();
-  CHECK(latpred::best_blend_weight(noise, exact, truth, grid, 0.5) == 1.0);
-  CHECK(latpred::best_blend_weight(exact, noise, truth, grid, 0.5) == 0.0);
-  // Every weight ranks alike (both parts exact): the tie goes to the fallback, or the candidate nearest it.
-  CHECK(latpred::best_blend_weight(exact, exact, truth, grid, 0.5) == 0.5);
-  CHECK(latpred::best_blend_weight(exact, exact, truth, grid, 0.3) == 0.25);
-  CHECK(latpred::best_blend_weight(exact, flat, truth, grid, 0.5) == 0.5);  // flat adds nothing, nor harm
-  CHECK_THROWS_WITH(latpred::best_blend_weight(exact, {1}, truth, grid, 0.5), Catch::Contains("one model and one"));
-}
-
 TEST_CASE("a transfer may choose the expert's weight by cross-validation on its samples", "[expert]") {
   const latpred::Registry& registry = latpred::test::build_plugins().registry();
   latpred::Workspace workspace;
@@ -178,11 +163,8 @@ TEST_CASE("a transfer may choose the expert's weight by cross-validation on its 
   config.transfer.set("expert_cv_min_k", int64_t{5});
   const auto chosen = latpred::run_experiment(config, registry, workspace);
   const std::vector<double> weights = metric_values(chosen, "expert_weight");
-  REQUIRE(weights.size() == 2);  // one per (device, k)
-  for (double w : weights) {
-    const auto& grid = latpred::expert_weight_grid();
-    CHECK(std::find(grid.begin(), grid.end(), w) != grid.end());
-  }
+  REQUIRE(weights.size() == 2);                                    // one per (device, k)
+  for (double w : weights) CHECK(std::fmod(w * 4.0, 1.0) == 0.0);  // one of 0, 0.25, ..., 1
   // The choice does not disturb the predictor's own transfer, and is deterministic.
   CHECK(metric_values(chosen, "model_spearman") == metric_values(fixed, "model_spearman"));
   CHECK(metric_values(chosen, "expert_spearman") == metric_values(fixed, "expert_spearman"));

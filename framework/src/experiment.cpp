@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "device_basis.hpp"
 #include "expert_weight.hpp"
 #include "finetune.hpp"
 #include "latpred/devicerep.hpp"
@@ -108,22 +109,30 @@ std::optional<LinearExpert> make_expert(const ExperimentConfig& config, const Re
 
 // Fits the expert on the transfer samples of `target`; its predictions of every arch set, repeated for each of
 // `evaluations` (the predictor's evaluated epochs) so that the two blend evaluation by evaluation.
-EpochPredictions expert_predictions(LinearExpert& expert, const Params& transfer, const Dataset& data, int target,
-                                    const std::vector<std::vector<int64_t>>& arch_sets, std::size_t evaluations) {
+EpochPredictions expert_predictions(LinearExpert& expert, double ridge, const std::string& ridge_key,
+                                    const Dataset& data, int target, const std::vector<std::vector<int64_t>>& arch_sets,
+                                    std::size_t evaluations) {
   const std::vector<int64_t>& transfer_archs = arch_sets.at(1);
   std::vector<float> latency;
   latency.reserve(transfer_archs.size());
   for (int64_t arch : transfer_archs) latency.push_back(data.latency_ms(target)[arch]);
   try {
-    expert.fit(transfer_archs, latency, transfer.get_float("expert_ridge"));
+    expert.fit(transfer_archs, latency, ridge);
   } catch (const std::invalid_argument& e) {
-    throw ConfigError({}, "transfer.expert_ridge", e.what());
+    throw ConfigError({}, "transfer." + ridge_key, e.what());
   }
   std::vector<std::vector<float>> sets;
   sets.reserve(arch_sets.size());
   for (const auto& archs : arch_sets) sets.push_back(expert.predict(archs));
   return EpochPredictions(evaluations, sets);
 }
+
+// An expert of a run's blend: the rows it reports (<name>_spearman, <name>_weight) and its ridge setting.
+struct RunExpert {
+  std::string name;
+  std::string ridge_key;
+  LinearExpert expert;
+};
 
 // Up to 256 archs spread evenly over `archs`: the scale of a cross-validation fold's scores.
 std::vector<int64_t> spread(const std::vector<int64_t>& archs) {
@@ -217,6 +226,41 @@ Scores score_device(const std::vector<std::vector<float>>& sets, const Dataset& 
   return out;
 }
 
+// The run's source archs, measured on every train device (none when train.source_samples is 0).
+std::vector<int64_t> source_archs(const ExperimentConfig& config, const Registry& registry, const Dataset& data,
+                                  const std::vector<int>& train_devices, const ArchFeatures* sample_on) {
+  const int64_t source_samples = config.train.get_int("source_samples");
+  if (source_samples <= 0) return {};
+  const std::vector<int64_t> source_pool = measured_on_all(data, train_devices);
+  const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
+  auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
+  const SampleRequest request{&data,       sample_on,
+                              source_pool, std::min<int64_t>(source_samples, source_pool.size()),
+                              -1,          derive_seed(config.seed, "source")};
+  return source_sampler->select(request);
+}
+
+// The basis expert of [expert_basis]: a linear expert over the train devices' additive models; none without it.
+std::optional<LinearExpert> make_basis_expert(const ExperimentConfig& config, const Registry& registry,
+                                              const Dataset& data, const std::vector<int>& train_devices,
+                                              const ArchFeatures* sample_on) {
+  if (config.expert_basis.empty()) return std::nullopt;
+  ArchFeatures positions;
+  append_vectors(positions, config.expert_basis, 0, "expert_basis", registry, data);
+  const std::vector<int64_t> source = source_archs(config, registry, data, train_devices, sample_on);
+  if (source.empty()) {
+    throw ConfigError({}, "train.source_samples",
+                      "[expert_basis] fits each train device's model on the source archs: expected "
+                      "train.source_samples > 0");
+  }
+  try {
+    return LinearExpert(device_basis(data, positions.vec, train_devices, source,
+                                     config.transfer.get_float("expert_basis_source_ridge")));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError({}, "transfer.expert_basis_source_ridge", e.what());
+  }
+}
+
 // Pretrains on the source archs (the same on every train device) and returns the rows it reports: its time, the
 // examples it saw and how well the result ranks each train device.
 std::vector<ResultRow> pretrain(const ExperimentConfig& config, const Registry& registry, const Dataset& data,
@@ -227,17 +271,9 @@ std::vector<ResultRow> pretrain(const ExperimentConfig& config, const Registry& 
     rows.push_back({config.task.name, device, 0, config.seed, metric, value});
   };
   const std::vector<int64_t> source_pool = measured_on_all(data, train_devices);
-  const int64_t source_samples = config.train.get_int("source_samples");
   std::vector<Example> pretrain;
-  if (source_samples > 0) {
-    const ComponentConfig source_cfg = config.source_sampler.value_or(ComponentConfig{"random", Params()});
-    auto source_sampler = registry.create<Sampler>(source_cfg.type, source_cfg.params);
-    const SampleRequest request{&data,       sample_on,
-                                source_pool, std::min<int64_t>(source_samples, source_pool.size()),
-                                -1,          derive_seed(config.seed, "source")};
-    for (int64_t arch : source_sampler->select(request)) {
-      for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
-    }
+  for (int64_t arch : source_archs(config, registry, data, train_devices, sample_on)) {
+    for (int d : train_devices) pretrain.push_back({arch, d, data.normalized(d)[arch]});
   }
   std::mt19937_64 train_rng(derive_seed(config.seed, "pretrain"));
   const auto pretrain_start = Clock::now();
@@ -420,23 +456,37 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const bool reset = config.transfer.get_string("reset") == "pretrained";
   const bool keep_predictions = config.transfer.get_bool("save_predictions");
   const std::vector<int64_t> ks = config.transfer.get_ints("k");
-  std::optional<LinearExpert> expert = make_expert(config, registry, data);
+  std::vector<RunExpert> experts;
+  if (std::optional<LinearExpert> expert = make_expert(config, registry, data)) {
+    experts.push_back({"expert", "expert_ridge", std::move(*expert)});
+  }
+  if (std::optional<LinearExpert> basis = make_basis_expert(config, registry, data, train_devices, sample_on)) {
+    experts.push_back({"basis", "expert_basis_ridge", std::move(*basis)});
+  }
   const double expert_weight = config.transfer.get_float("expert_weight");
   const int64_t expert_cv_folds = config.transfer.get_int("expert_cv_folds");
   const int64_t expert_cv_min_k = config.transfer.get_int("expert_cv_min_k");
-  if (!expert) {
-    // The expert's settings without its features do nothing (and stay out of the run key): say so.
+  {
+    // Settings of an absent expert do nothing (and stay out of the run key): say so.
     const Params defaults = default_params(transfer_schema());
     for (const auto& [name, value] : config.transfer.values()) {
-      if (is_expert_setting(name) && value != defaults.values().at(name)) {
-        spdlog::warn("transfer.{} is set but the study has no [expert_features]: there is no expert to weigh", name);
+      const bool idle =
+          is_basis_setting(name) ? config.expert_basis.empty() : is_expert_setting(name) && experts.empty();
+      if (idle && value != defaults.values().at(name)) {
+        spdlog::warn("transfer.{} is set but the study has no {}: there is no expert to weigh", name,
+                     is_basis_setting(name) ? "[expert_basis]" : "[expert_features] or [expert_basis]");
       }
     }
   }
-  if (expert && expert_cv_folds == 1) {
+  // The fixed blend: the predictor 1 - expert_weight, the experts share expert_weight.
+  BlendWeights fixed_weights{1.0 - expert_weight};
+  for (std::size_t e = 0; e < experts.size(); ++e) {
+    fixed_weights.push_back(expert_weight / static_cast<double>(experts.size()));
+  }
+  if (!experts.empty() && expert_cv_folds == 1) {
     throw ConfigError({}, "transfer.expert_cv_folds", "expected 0 (a fixed weight) or at least 2 folds, got 1");
   }
-  if (expert && expert_cv_folds > 0 && !reset) {
+  if (!experts.empty() && expert_cv_folds > 0 && !reset) {
     throw ConfigError({}, "transfer.expert_cv_folds",
                       "choosing the expert's weight by cross-validation needs every transfer to start from the "
                       "pretrained weights (transfer.reset = \"pretrained\")");
@@ -456,15 +506,17 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       for (int64_t arch : transfer_archs) examples.push_back({arch, target, data.normalized(target)[arch]});
       const std::vector<int64_t> eval_archs = evaluation_archs(eval_set, measured, transfer_archs);
       const std::vector<int64_t> first128 = first128_archs(data, target);
-      // The expert's weight for this transfer: fixed, or chosen by cross-validation on the transfer samples with
+      // The blend weights of this transfer: fixed, or chosen by cross-validation on the transfer samples with
       // the first member (before its own transfer, which restores the pretrained weights).
-      double weight = expert_weight;
-      if (expert && expert_cv_folds > 0 && k >= expert_cv_min_k) {
+      BlendWeights weights = fixed_weights;
+      if (!experts.empty() && expert_cv_folds > 0 && k >= expert_cv_min_k) {
         Member& first = members.front();
+        std::vector<ExpertPart> parts;
+        for (RunExpert& e : experts) parts.push_back({&e.expert, config.transfer.get_float(e.ridge_key)});
         const ExpertCv cv{first.predictor.get(),
                           first.strategy.get(),
                           &first.pretrained,
-                          &*expert,
+                          parts,
                           &data,
                           target,
                           train_devices,
@@ -473,9 +525,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
                           &config.transfer,
                           expert_cv_folds,
                           derive_seed(config.seed, "expert_cv", name, k),
-                          expert_weight};
-        weight = cross_validated_expert_weight(cv);
-        add_row(name, k, "expert_weight", weight);
+                          fixed_weights};
+        weights = cross_validated_blend_weights(cv);
+        for (std::size_t e = 0; e < experts.size(); ++e) add_row(name, k, experts[e].name + "_weight", weights[e + 1]);
       }
       double predict_seconds = 0.0;
       std::vector<EpochPredictions> per_member;
@@ -495,15 +547,18 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       }
       EpochPredictions predictions =
           per_member.size() == 1 ? std::move(per_member.front()) : mean_of_standardised(per_member);
-      if (expert) {
-        const EpochPredictions alone = expert_predictions(*expert, config.transfer, data, target,
-                                                          {eval_archs, transfer_archs, first128}, predictions.size());
+      if (!experts.empty()) {
         std::vector<double> truth;
         truth.reserve(eval_archs.size());
         for (int64_t a : eval_archs) truth.push_back(data.normalized(target)[a]);
         add_row(name, k, "model_spearman", mean_spearman(predictions, truth));
-        add_row(name, k, "expert_spearman", mean_spearman(alone, truth));
-        predictions = mean_of_standardised({predictions, alone}, {1.0 - weight, weight});
+        std::vector<EpochPredictions> parts{std::move(predictions)};
+        for (RunExpert& e : experts) {
+          parts.push_back(expert_predictions(e.expert, config.transfer.get_float(e.ridge_key), e.ridge_key, data,
+                                             target, {eval_archs, transfer_archs, first128}, parts[0].size()));
+          add_row(name, k, e.name + "_spearman", mean_spearman(parts.back(), truth));
+        }
+        predictions = mean_of_standardised(parts, weights);
       }
       std::map<std::string, double> sums;
       Scores last;

@@ -25,34 +25,68 @@ std::vector<double> standardised(const std::vector<float>& reference, const std:
 
 }  // namespace
 
-const std::vector<double>& expert_weight_grid() {
-  static const std::vector<double> grid{0.0, 0.25, 0.5, 0.75, 1.0};
+namespace {
+
+// Appends to `grid` every way to deal `quarters` quarters to parts `part`.. of `weights`, the earlier parts first.
+void deal_quarters(std::size_t part, int quarters, BlendWeights& weights, std::vector<BlendWeights>& grid) {
+  if (part + 1 == weights.size()) {
+    weights[part] = quarters / 4.0;
+    grid.push_back(weights);
+    return;
+  }
+  for (int q = quarters; q >= 0; --q) {
+    weights[part] = q / 4.0;
+    deal_quarters(part + 1, quarters - q, weights, grid);
+  }
+}
+
+double l1_distance(const BlendWeights& a, const BlendWeights& b) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) sum += std::abs(a[i] - b[i]);
+  return sum;
+}
+
+}  // namespace
+
+std::vector<BlendWeights> blend_weight_grid(std::size_t parts) {
+  if (parts == 0) throw std::invalid_argument("blend_weight_grid: a blend needs at least one part");
+  std::vector<BlendWeights> grid;
+  BlendWeights weights(parts, 0.0);
+  deal_quarters(0, 4, weights, grid);
   return grid;
 }
 
-double best_blend_weight(const std::vector<double>& model, const std::vector<double>& expert,
-                         const std::vector<double>& truth, const std::vector<double>& grid, double fallback) {
-  if (model.size() != truth.size() || expert.size() != truth.size() || grid.empty()) {
-    throw std::invalid_argument("best_blend_weight: expected one model and one expert score per truth, and weights");
+BlendWeights best_blend_weights(const std::vector<std::vector<double>>& scores, const std::vector<double>& truth,
+                                const std::vector<BlendWeights>& grid, const BlendWeights& fallback) {
+  bool shapes_agree = !grid.empty() && fallback.size() == scores.size();
+  for (const auto& part : scores) shapes_agree = shapes_agree && part.size() == truth.size();
+  for (const auto& weights : grid) shapes_agree = shapes_agree && weights.size() == scores.size();
+  if (!shapes_agree) {
+    throw std::invalid_argument(
+        "best_blend_weights: expected one score per truth from every part, and weights (and a fallback) with one "
+        "entry per part");
   }
-  double best = fallback, best_rho = -2.0;
-  for (double weight : grid) {
-    std::vector<double> blend(truth.size());
-    for (std::size_t i = 0; i < truth.size(); ++i) blend[i] = (1.0 - weight) * model[i] + weight * expert[i];
+  BlendWeights best = fallback;
+  double best_rho = -2.0;
+  for (const BlendWeights& weights : grid) {
+    std::vector<double> blend(truth.size(), 0.0);
+    for (std::size_t p = 0; p < scores.size(); ++p) {
+      for (std::size_t i = 0; i < truth.size(); ++i) blend[i] += weights[p] * scores[p][i];
+    }
     double rho = spearman(blend, truth);
     if (std::isnan(rho)) rho = -1.0;
     const bool better = rho > best_rho + 1e-12;
     const bool tie_nearer =
-        std::abs(rho - best_rho) <= 1e-12 && std::abs(weight - fallback) < std::abs(best - fallback);
+        std::abs(rho - best_rho) <= 1e-12 && l1_distance(weights, fallback) < l1_distance(best, fallback) - 1e-12;
     if (better || tie_nearer) {
-      best = weight;
+      best = weights;
       best_rho = std::max(best_rho, rho);
     }
   }
   return best;
 }
 
-double cross_validated_expert_weight(const ExpertCv& cv) {
+BlendWeights cross_validated_blend_weights(const ExpertCv& cv) {
   const auto n = static_cast<int64_t>(cv.transfer_archs.size());
   const int64_t folds = std::min(cv.folds, n);
   if (folds < 2) return cv.fallback;
@@ -64,7 +98,9 @@ double cross_validated_expert_weight(const ExpertCv& cv) {
 
   const at::Tensor generator = default_generator_state();
   const std::vector<float>& normalized = cv.data->normalized(cv.target);
-  std::vector<double> model_scores, expert_scores, truth;
+  // Held-out scores of the predictor (part 0) and of each expert.
+  std::vector<std::vector<double>> scores(1 + cv.experts.size());
+  std::vector<double> truth;
   for (int64_t fold = 0; fold < folds; ++fold) {
     std::vector<int64_t> fit_archs, held_out;
     for (int64_t i = 0; i < n; ++i) {
@@ -82,15 +118,17 @@ double cross_validated_expert_weight(const ExpertCv& cv) {
     cv.strategy->adapt(*cv.predictor, examples, *cv.transfer, rng, [](int64_t, int64_t) {});
     const std::vector<double> model = standardised(cv.strategy->predict(*cv.predictor, cv.reference_archs, cv.target),
                                                    cv.strategy->predict(*cv.predictor, held_out, cv.target));
-    cv.expert->fit(fit_archs, latency, cv.transfer->get_float("expert_ridge"));
-    const std::vector<double> expert =
-        standardised(cv.expert->predict(cv.reference_archs), cv.expert->predict(held_out));
-    model_scores.insert(model_scores.end(), model.begin(), model.end());
-    expert_scores.insert(expert_scores.end(), expert.begin(), expert.end());
+    scores[0].insert(scores[0].end(), model.begin(), model.end());
+    for (std::size_t e = 0; e < cv.experts.size(); ++e) {
+      LinearExpert& expert = *cv.experts[e].expert;
+      expert.fit(fit_archs, latency, cv.experts[e].ridge);
+      const std::vector<double> held = standardised(expert.predict(cv.reference_archs), expert.predict(held_out));
+      scores[e + 1].insert(scores[e + 1].end(), held.begin(), held.end());
+    }
     for (int64_t arch : held_out) truth.push_back(normalized[arch]);
   }
   set_default_generator_state(generator, "(the generator state before the expert's cross-validation)");
-  return best_blend_weight(model_scores, expert_scores, truth, expert_weight_grid(), cv.fallback);
+  return best_blend_weights(scores, truth, blend_weight_grid(scores.size()), cv.fallback);
 }
 
 }  // namespace latpred

@@ -1,5 +1,5 @@
-// Internal: the blend weight of the linear expert chosen per transfer by cross-validation on the transfer samples
-// (transfer.expert_cv_folds). Where the target resembles the train devices the expert often ranks better than the
+// Internal: the blend weights of the linear experts chosen per transfer by cross-validation on the transfer samples
+// (transfer.expert_cv_folds). Where the target resembles the train devices an expert often ranks better than the
 // fine-tuned predictor, where it does not the predictor does (bench/results/linear_expert.md): no fixed weight
 // suits both, and the k samples are all a transfer knows about its target.
 #pragma once
@@ -16,20 +16,31 @@
 
 namespace latpred {
 
-// The candidate weights of the expert, in ascending order.
-LATPRED_API const std::vector<double>& expert_weight_grid();
+// One weight per part of a blend, the predictor first and then each expert; they sum to 1.
+using BlendWeights = std::vector<double>;
 
-// Of `grid`, the weight whose blend ranks best: `model` and `expert` are the held-out scores of each sample (each
-// standardised within its fold), `truth` its latency. Ties go to the candidate nearest `fallback`.
-LATPRED_API double best_blend_weight(const std::vector<double>& model, const std::vector<double>& expert,
-                                     const std::vector<double>& truth, const std::vector<double>& grid,
-                                     double fallback);
+// Every weighting of `parts` parts in steps of 0.25 that sums to 1, the predictor's weight descending (for two
+// parts: 0, 0.25, 0.5, 0.75, 1 for the expert).
+LATPRED_API std::vector<BlendWeights> blend_weight_grid(std::size_t parts);
+
+// Of `grid`, the weights whose blend ranks best: `scores` holds each part's held-out score of every sample (each
+// standardised within its fold), `truth` the samples' latencies. Ties go to the candidate nearest `fallback`
+// (L1 distance), then to the earlier one.
+LATPRED_API BlendWeights best_blend_weights(const std::vector<std::vector<double>>& scores,
+                                            const std::vector<double>& truth, const std::vector<BlendWeights>& grid,
+                                            const BlendWeights& fallback);
+
+// An expert of the blend and the ridge penalty it is fitted with.
+struct ExpertPart {
+  LinearExpert* expert = nullptr;  // refitted per fold: fit it on all samples afterwards
+  double ridge = 0.0;
+};
 
 struct ExpertCv {
   Predictor* predictor = nullptr;
   TrainingStrategy* strategy = nullptr;
   const std::vector<at::Tensor>* start = nullptr;  // the weights every fold's fine-tune starts from
-  LinearExpert* expert = nullptr;                  // refitted per fold: fit it on all samples afterwards
+  std::vector<ExpertPart> experts;
   const Dataset* data = nullptr;
   int target = -1;
   std::vector<int> train_devices;
@@ -38,13 +49,13 @@ struct ExpertCv {
   const Params* transfer = nullptr;      // the study's [transfer] table
   int64_t folds = 5;
   uint64_t seed = 0;
-  double fallback = 0.5;
+  BlendWeights fallback;
 };
 
 // K-fold cross-validation on the transfer samples: each fold fine-tunes the predictor from `start` (one fine-tune,
-// its own seed) and fits the expert on the other samples, and both score the held-out ones; the weight of
-// expert_weight_grid() whose blend ranks the pooled held-out samples best. Leaves the predictor in the last fold's
+// its own seed) and fits the experts on the other samples, and all score the held-out ones; the weights of
+// blend_weight_grid() whose blend ranks the pooled held-out samples best. Leaves the predictor in the last fold's
 // state and the default generator as it found it (the run's own transfer is unchanged by the choice).
-LATPRED_API double cross_validated_expert_weight(const ExpertCv& cv);
+LATPRED_API BlendWeights cross_validated_blend_weights(const ExpertCv& cv);
 
 }  // namespace latpred

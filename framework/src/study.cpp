@@ -135,7 +135,7 @@ void check_swept_key(const std::string& key, const toml::table& table, const std
     throw ConfigError(pos, path + ".key",
                       "cannot sweep '" + key + "'. " + did_you_mean(head, tables) +
                           "A swept key starts with one of: task, encoder, supplementary, sampler, source_sampler, "
-                          "sampler_features, expert_features, devicerep, model, train, transfer");
+                          "sampler_features, expert_features, expert_basis, devicerep, model, train, transfer");
   }
   if (!seen.insert(key).second) throw ConfigError(pos, path + ".key", "'" + key + "' is swept twice");
 }

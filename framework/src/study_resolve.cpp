@@ -15,6 +15,7 @@ const std::vector<ComponentSlot>& component_slots() {
       {"source_sampler", kind::kSampler, false},
       {"sampler_features", kind::kEncoder, false, true},
       {"expert_features", kind::kEncoder, false, true},
+      {"expert_basis", kind::kEncoder, false, true},
       {"devicerep", kind::kDeviceRep, true},
       {"model", kind::kModel, true},
   };
@@ -22,9 +23,21 @@ const std::vector<ComponentSlot>& component_slots() {
 }
 
 const std::vector<std::string>& top_level_tables() {
-  static const std::vector<std::string> names = {
-      "study",           "task",      "encoder", "supplementary", "sampler",  "source_sampler", "sampler_features",
-      "expert_features", "devicerep", "model",   "train",         "transfer", "sweep",          "nas"};
+  static const std::vector<std::string> names = {"study",
+                                                 "task",
+                                                 "encoder",
+                                                 "supplementary",
+                                                 "sampler",
+                                                 "source_sampler",
+                                                 "sampler_features",
+                                                 "expert_features",
+                                                 "expert_basis",
+                                                 "devicerep",
+                                                 "model",
+                                                 "train",
+                                                 "transfer",
+                                                 "sweep",
+                                                 "nas"};
   return names;
 }
 
@@ -114,6 +127,8 @@ void assign_component(ExperimentConfig& config, const std::string& slot, Compone
     config.sampler_features.push_back(std::move(component));
   } else if (slot == "expert_features") {
     config.expert_features.push_back(std::move(component));
+  } else if (slot == "expert_basis") {
+    config.expert_basis.push_back(std::move(component));
   } else if (slot == "devicerep") {
     config.devicerep = std::move(component);
   } else if (slot == "model") {

@@ -13,13 +13,15 @@ void write_params(std::ostringstream& out, const Params& params) {
   for (const auto& [name, value] : params.values()) out << name << " = " << to_string(value) << "\n";
 }
 
-// The [transfer] parameters that affect the run: the linear expert's only when it has features, so runs without
-// one keep the keys they had before the expert existed.
+// The [transfer] parameters that affect the run: the experts' only when there is an expert, the basis expert's only
+// when there is a basis, so runs keep the keys they had before either existed.
 Params transfer_in_effect(const ExperimentConfig& config) {
-  if (!config.expert_features.empty()) return config.transfer;
+  const bool any_expert = !config.expert_features.empty() || !config.expert_basis.empty();
+  const bool basis = !config.expert_basis.empty();
   Params out;
   for (const auto& [name, value] : config.transfer.values()) {
-    if (!is_expert_setting(name)) out.set(name, value);
+    const bool idle = is_basis_setting(name) ? !basis : is_expert_setting(name) && !any_expert;
+    if (!idle) out.set(name, value);
   }
   return out;
 }
@@ -53,6 +55,9 @@ void write_config(std::ostringstream& out, const ExperimentConfig& config, const
   }
   for (const auto& features : config.expert_features) {
     write_component(out, prefix + "expert_features", features, config.expert_features.size() > 1);
+  }
+  for (const auto& features : config.expert_basis) {
+    write_component(out, prefix + "expert_basis", features, config.expert_basis.size() > 1);
   }
   write_component(out, prefix + "devicerep", config.devicerep);
   write_component(out, prefix + "model", config.model);
@@ -98,7 +103,8 @@ std::string pretrain_identity(const ExperimentConfig& config) {
   pretraining.sampler = {"(transfer only)", Params()};
   pretraining.transfer = Params();
   if (!pretraining.source_sampler) pretraining.sampler_features.clear();
-  pretraining.expert_features.clear();  // the expert only acts at transfer
+  pretraining.expert_features.clear();  // the experts only act at transfer
+  pretraining.expert_basis.clear();
   return resolved_run_toml(pretraining);
 }
 

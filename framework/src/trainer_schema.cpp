@@ -28,6 +28,7 @@ const Schema& train_schema() {
 }
 
 bool is_expert_setting(const std::string& name) { return name.rfind("expert_", 0) == 0; }
+bool is_basis_setting(const std::string& name) { return name.rfind("expert_basis_", 0) == 0; }
 
 const Schema& transfer_schema() {
   static const Schema schema =
@@ -61,18 +62,28 @@ const Schema& transfer_schema() {
                   "(the reference code's accidental behaviour, NASFLAT_METHOD §10.12)")
           .flag("save_predictions", false, "write per-architecture predictions to the run directory")
           .real("expert_weight", 0.5,
-                "with [expert_features]: weight of the linear expert in the blend of standardised predictions "
-                "(predictor: 1 - weight); 0 = the predictor alone, 1 = the expert alone. Both are also scored "
-                "alone (rows model_spearman, expert_spearman). With expert_cv_folds: the tie-break",
+                "with an expert ([expert_features], [expert_basis]): the experts' share of the blend of "
+                "standardised predictions, split evenly between them (predictor: 1 - weight); 0 = the predictor "
+                "alone, 1 = the experts alone. Each part is also scored alone (rows model_spearman, "
+                "expert_spearman, basis_spearman). With expert_cv_folds: the tie-break",
                 0.0, 1.0)
           .real("expert_ridge", 10.0,
                 "with [expert_features]: ridge penalty of the linear expert's weights (features standardised over "
                 "the space's archs; 0 = least squares, which needs more transfer samples than features)",
                 0.0)
+          .real("expert_basis_ridge", 1.0,
+                "with [expert_basis]: ridge penalty of the basis expert's weights on the train devices' "
+                "standardised predictions, fitted on the transfer samples",
+                0.0)
+          .real("expert_basis_source_ridge", 1.0,
+                "with [expert_basis]: ridge penalty of each train device's additive model, fitted once per run on "
+                "the source archs (train.source_samples)",
+                0.0)
           .integer("expert_cv_folds", 0,
-                   "with [expert_features]: 0 = blend with expert_weight; N >= 2 = choose the weight per transfer "
-                   "from 0, 0.25, 0.5, 0.75, 1 by N-fold cross-validation on the transfer samples (one extra "
-                   "fine-tune per fold, of the first ensemble member; ties go to expert_weight; row expert_weight)",
+                   "with an expert: 0 = blend with expert_weight; N >= 2 = choose the weights per transfer from "
+                   "every split in steps of 0.25 by N-fold cross-validation on the transfer samples (one extra "
+                   "fine-tune per fold, of the first ensemble member; ties go to expert_weight; rows expert_weight, "
+                   "basis_weight)",
                    0, 100)
           .integer("expert_cv_min_k", 20,
                    "with expert_cv_folds: cross-validate only transfers with at least this many samples; smaller "

@@ -40,6 +40,10 @@ struct ExperimentConfig {
   // regression of the target's log latency on their concatenated .vec, fitted on the k transfer samples, whose
   // standardised predictions are blended with the predictor's (transfer.expert_weight). None: no expert.
   std::vector<ComponentConfig> expert_features;
+  // Encoders ([expert_basis] or [[expert_basis]]) of the basis expert: one additive model per train device, a ridge
+  // of its log latency on their concatenated per-position .vec over the source archs; at each transfer a ridge of
+  // the target's log latency on those models' predictions, blended like the linear expert. None: no basis expert.
+  std::vector<ComponentConfig> expert_basis;
   ComponentConfig devicerep;
   ComponentConfig model;
   Params train;     // train_schema()
@@ -50,8 +54,10 @@ struct ExperimentConfig {
 // Kernel schemas of the [train] and [transfer] tables.
 LATPRED_API const Schema& train_schema();
 LATPRED_API const Schema& transfer_schema();
-// Whether a [transfer] parameter is one of the linear expert's (expert_*): they act only with [expert_features].
+// Whether a [transfer] parameter is one of the experts' (expert_*): they act only with [expert_features] or
+// [expert_basis]; those of the basis expert alone (expert_basis_*) only with [expert_basis].
 LATPRED_API bool is_expert_setting(const std::string& name);
+LATPRED_API bool is_basis_setting(const std::string& name);
 
 // One metric value. Long form: the runner adds the study's swept keys and run key.
 struct ResultRow {

@@ -9,6 +9,7 @@
 //   [encoder] [supplementary] [sampler] [source_sampler] [devicerep] [model]   # type = "..." + that type's params
 //   [sampler_features]                  # optional encoder(s) (type + params) whose features the samplers read
 //   [expert_features]                   # optional encoder(s) of the few-shot linear expert blended at transfer
+//   [expert_basis]                      # optional encoder(s) of the basis expert (per-train-device additive models)
 //   [train] [transfer]                  # train_schema() / transfer_schema()
 //   [nas]                               # nas_schema(): read by `latpred nas` only, not part of a run key
 //   [sweep]  mode = "grid" | "zip"
