@@ -60,6 +60,30 @@ TEST_CASE("the linear expert recovers a log-linear latency model from few sample
   for (float p : expert.predict(all)) CHECK(p == Approx(mean_log).margin(1e-5));
 }
 
+TEST_CASE("the linear expert fits latency itself when asked: an additive model", "[expert]") {
+  // ms = 5 + 2 x0 + x1 over 40 archs (x0, x1 in [0, 1)): additive in ms, not in log ms.
+  at::manual_seed(6);
+  const at::Tensor x = at::rand({40, 2}, at::kDouble);
+  const at::Tensor ms = (5.0 + 2.0 * x.select(1, 0) + x.select(1, 1)).to(at::kFloat).contiguous();
+  const std::vector<float> latency(ms.data_ptr<float>(), ms.data_ptr<float>() + 40);
+  const std::vector<int64_t> samples{0, 5, 9, 14, 22, 30};
+  std::vector<float> measured;
+  for (int64_t a : samples) measured.push_back(latency[a]);
+  std::vector<int64_t> all(40);
+  for (int64_t a = 0; a < 40; ++a) all[a] = a;
+  LinearExpert additive(x.to(at::kFloat));
+  additive.fit(samples, measured, 1e-9, latpred::FitTarget::kMs);
+  const std::vector<float> predicted = additive.predict(all);
+  for (int64_t a = 0; a < 40; ++a) CHECK(predicted[a] == Approx(latency[a]).margin(1e-4));
+  LinearExpert multiplicative(x.to(at::kFloat));
+  multiplicative.fit(samples, measured, 1e-9);  // log ms: close, but not the model
+  double worst = 0.0;
+  const std::vector<float> log_predicted = multiplicative.predict(all);
+  for (int64_t a = 0; a < 40; ++a)
+    worst = std::max(worst, std::abs(std::exp(double{log_predicted[a]}) - double{latency[a]}));
+  CHECK(worst > 1e-3);
+}
+
 TEST_CASE("the linear expert refuses an unsolvable fit and bad input", "[expert]") {
   const LinearData data = linear_data();
   LinearExpert expert(data.features);
@@ -115,6 +139,15 @@ TEST_CASE("a transfer with the linear expert scores both parts and blends them b
   const double expert_alone = metric_values(model_only, "expert_spearman").at(0);
   INFO("op-count ridge on 10 samples of a CPU: spearman " << expert_alone);
   CHECK(expert_alone > 0.5);  // NB201 latency on a CPU is close to additive over its ops
+  {
+    ExperimentConfig additive = with;
+    additive.transfer.set("expert_target", std::string("ms"));
+    const double additive_alone =
+        metric_values(latpred::run_experiment(additive, registry, workspace), "expert_spearman").at(0);
+    INFO("the same ridge on latency in ms: spearman " << additive_alone);
+    CHECK(additive_alone > 0.5);
+    CHECK(additive_alone != Approx(expert_alone));
+  }
 
   with.transfer.set("expert_weight", 1.0);
   const auto expert_only = latpred::run_experiment(with, registry, workspace);

@@ -109,15 +109,15 @@ std::optional<LinearExpert> make_expert(const ExperimentConfig& config, const Re
 
 // Fits the expert on the transfer samples of `target`; its predictions of every arch set, repeated for each of
 // `evaluations` (the predictor's evaluated epochs) so that the two blend evaluation by evaluation.
-EpochPredictions expert_predictions(LinearExpert& expert, double ridge, const std::string& ridge_key,
-                                    const Dataset& data, int target, const std::vector<std::vector<int64_t>>& arch_sets,
-                                    std::size_t evaluations) {
+EpochPredictions expert_predictions(LinearExpert& expert, double ridge, FitTarget fit_target,
+                                    const std::string& ridge_key, const Dataset& data, int target,
+                                    const std::vector<std::vector<int64_t>>& arch_sets, std::size_t evaluations) {
   const std::vector<int64_t>& transfer_archs = arch_sets.at(1);
   std::vector<float> latency;
   latency.reserve(transfer_archs.size());
   for (int64_t arch : transfer_archs) latency.push_back(data.latency_ms(target)[arch]);
   try {
-    expert.fit(transfer_archs, latency, ridge);
+    expert.fit(transfer_archs, latency, ridge, fit_target);
   } catch (const std::invalid_argument& e) {
     throw ConfigError({}, "transfer." + ridge_key, e.what());
   }
@@ -131,6 +131,7 @@ EpochPredictions expert_predictions(LinearExpert& expert, double ridge, const st
 struct RunExpert {
   std::string name;
   std::string ridge_key;
+  FitTarget target;
   LinearExpert expert;
 };
 
@@ -458,10 +459,11 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   const std::vector<int64_t> ks = config.transfer.get_ints("k");
   std::vector<RunExpert> experts;
   if (std::optional<LinearExpert> expert = make_expert(config, registry, data)) {
-    experts.push_back({"expert", "expert_ridge", std::move(*expert)});
+    const bool additive = config.transfer.get_string("expert_target") == "ms";
+    experts.push_back({"expert", "expert_ridge", additive ? FitTarget::kMs : FitTarget::kLogMs, std::move(*expert)});
   }
   if (std::optional<LinearExpert> basis = make_basis_expert(config, registry, data, train_devices, sample_on)) {
-    experts.push_back({"basis", "expert_basis_ridge", std::move(*basis)});
+    experts.push_back({"basis", "expert_basis_ridge", FitTarget::kLogMs, std::move(*basis)});
   }
   const double expert_weight = config.transfer.get_float("expert_weight");
   const int64_t expert_cv_folds = config.transfer.get_int("expert_cv_folds");
@@ -512,7 +514,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       if (!experts.empty() && expert_cv_folds > 0 && k >= expert_cv_min_k) {
         Member& first = members.front();
         std::vector<ExpertPart> parts;
-        for (RunExpert& e : experts) parts.push_back({&e.expert, config.transfer.get_float(e.ridge_key)});
+        for (RunExpert& e : experts) parts.push_back({&e.expert, config.transfer.get_float(e.ridge_key), e.target});
         const ExpertCv cv{first.predictor.get(),
                           first.strategy.get(),
                           &first.pretrained,
@@ -554,8 +556,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
         add_row(name, k, "model_spearman", mean_spearman(predictions, truth));
         std::vector<EpochPredictions> parts{std::move(predictions)};
         for (RunExpert& e : experts) {
-          parts.push_back(expert_predictions(e.expert, config.transfer.get_float(e.ridge_key), e.ridge_key, data,
-                                             target, {eval_archs, transfer_archs, first128}, parts[0].size()));
+          parts.push_back(expert_predictions(e.expert, config.transfer.get_float(e.ridge_key), e.target, e.ridge_key,
+                                             data, target, {eval_archs, transfer_archs, first128}, parts[0].size()));
           add_row(name, k, e.name + "_spearman", mean_spearman(parts.back(), truth));
         }
         predictions = mean_of_standardised(parts, weights);

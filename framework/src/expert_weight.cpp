@@ -121,7 +121,7 @@ BlendWeights cross_validated_blend_weights(const ExpertCv& cv) {
     scores[0].insert(scores[0].end(), model.begin(), model.end());
     for (std::size_t e = 0; e < cv.experts.size(); ++e) {
       LinearExpert& expert = *cv.experts[e].expert;
-      expert.fit(fit_archs, latency, cv.experts[e].ridge);
+      expert.fit(fit_archs, latency, cv.experts[e].ridge, cv.experts[e].target);
       const std::vector<double> held = standardised(expert.predict(cv.reference_archs), expert.predict(held_out));
       scores[e + 1].insert(scores[e + 1].end(), held.begin(), held.end());
     }

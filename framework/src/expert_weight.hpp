@@ -34,6 +34,7 @@ LATPRED_API BlendWeights best_blend_weights(const std::vector<std::vector<double
 struct ExpertPart {
   LinearExpert* expert = nullptr;  // refitted per fold: fit it on all samples afterwards
   double ridge = 0.0;
+  FitTarget target = FitTarget::kLogMs;
 };
 
 struct ExpertCv {

@@ -55,13 +55,16 @@ LinearExpert::LinearExpert(const at::Tensor& features) {
   }
 }
 
-void LinearExpert::fit(const std::vector<int64_t>& archs, const std::vector<float>& latency_ms, double ridge) {
+void LinearExpert::fit(const std::vector<int64_t>& archs, const std::vector<float>& latency_ms, double ridge,
+                       FitTarget fit_target) {
   if (archs.size() != latency_ms.size() || archs.empty()) {
     throw std::invalid_argument("LinearExpert::fit: expected one latency per arch and at least one arch");
   }
   std::vector<double> target;
   target.reserve(latency_ms.size());
-  for (float ms : latency_ms) target.push_back(std::log(std::max(static_cast<double>(ms), 1e-9)));
+  for (float ms : latency_ms) {
+    target.push_back(fit_target == FitTarget::kMs ? ms : std::log(std::max(static_cast<double>(ms), 1e-9)));
+  }
   // The unpenalised intercept: centre targets and features on the samples' means, then
   // (Xc^T Xc + ridge I) w = Xc^T (y - mean y) and intercept = mean y - mean x . w.
   const auto n = static_cast<double>(archs.size());

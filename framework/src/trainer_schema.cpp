@@ -71,6 +71,9 @@ const Schema& transfer_schema() {
                 "with [expert_features]: ridge penalty of the linear expert's weights (features standardised over "
                 "the space's archs; 0 = least squares, which needs more transfer samples than features)",
                 0.0)
+          .choice("expert_target", "log_ms", {"log_ms", "ms"},
+                  "with [expert_features]: the linear expert regresses log latency (a multiplicative model) or "
+                  "latency in ms (an additive one, the sum of per-feature costs)")
           .real("expert_basis_ridge", 1.0,
                 "with [expert_basis]: ridge penalty of the basis expert's weights on the train devices' "
                 "standardised predictions, fitted on the transfer samples",
