@@ -182,6 +182,19 @@ TEST_CASE("a transfer with the basis expert scores it alone and blends it with t
   CHECK(std::fmod(w_counts * 4.0, 1.0) == 0.0);
   CHECK(std::fmod(w_basis * 4.0, 1.0) == 0.0);
 
+  // The additive models may read more source archs than the predictor: its transfer is unchanged, the basis not.
+  {
+    ExperimentConfig more = with;
+    more.transfer.set("expert_cv_folds", int64_t{0});
+    more.transfer.set("expert_basis_source_samples", int64_t{400});
+    const auto wider = latpred::run_experiment(more, registry, workspace);
+    CHECK(metric_values(wider, "model_spearman") == metric_values(both, "model_spearman"));
+    const double wider_basis = metric_values(wider, "basis_spearman").at(0);
+    INFO("basis on 400 source archs: spearman " << wider_basis << ", on 32: " << basis_alone);
+    CHECK(wider_basis != Approx(basis_alone));
+    CHECK(wider_basis > 0.6);
+  }
+
   // Without source archs there is nothing to fit the basis on.
   with.train.set("source_samples", int64_t{0});
   CHECK_THROWS_WITH(latpred::run_experiment(with, registry, workspace),

@@ -248,11 +248,16 @@ std::optional<LinearExpert> make_basis_expert(const ExperimentConfig& config, co
   if (config.expert_basis.empty()) return std::nullopt;
   ArchFeatures positions;
   append_vectors(positions, config.expert_basis, 0, "expert_basis", registry, data);
-  const std::vector<int64_t> source = source_archs(config, registry, data, train_devices, sample_on);
+  // The additive models are cheap to fit: they may read more source archs than the predictor trains on (with the
+  // random source sampler, the predictor's archs are the first of them).
+  ExperimentConfig basis_config = config;
+  const int64_t basis_samples = config.transfer.get_int("expert_basis_source_samples");
+  if (basis_samples > 0) basis_config.train.set("source_samples", basis_samples);
+  const std::vector<int64_t> source = source_archs(basis_config, registry, data, train_devices, sample_on);
   if (source.empty()) {
     throw ConfigError({}, "train.source_samples",
                       "[expert_basis] fits each train device's model on the source archs: expected "
-                      "train.source_samples > 0");
+                      "train.source_samples > 0 (or transfer.expert_basis_source_samples > 0)");
   }
   try {
     return LinearExpert(device_basis(data, positions.vec, train_devices, source,

@@ -82,6 +82,11 @@ const Schema& transfer_schema() {
                 "with [expert_basis]: ridge penalty of each train device's additive model, fitted once per run on "
                 "the source archs (train.source_samples)",
                 0.0)
+          .integer("expert_basis_source_samples", 0,
+                   "with [expert_basis]: source archs each train device's additive model is fitted on; 0 = "
+                   "train.source_samples (with the random source sampler the predictor's source archs are the first "
+                   "of them, so the train devices are measured on max(both) archs)",
+                   0)
           .integer("expert_cv_folds", 0,
                    "with an expert: 0 = blend with expert_weight; N >= 2 = choose the weights per transfer from "
                    "every split in steps of 0.25 by N-fold cross-validation on the transfer samples (one extra "
