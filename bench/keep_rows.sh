@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints the rows of a study directory worth keeping after the run directory is gone, as one CSV in the results.csv
 # format that bench/compare_methods.sh reads (NAME=FILE.csv): every spearman-type metric (spearman,
-# spearman_first128, model_spearman, expert_spearman) and each run's total_seconds, with the columns task, device,
-# k, seed, metric, value. Reads RUN_DIR/results.csv, or the finished runs' files (RUN_DIR/runs/*.csv) of a study
+# spearman_first128, model_spearman, expert_spearman, basis_spearman), the experts' blend weights (expert_weight,
+# basis_weight) and each run's total_seconds, with the columns task, device, k, seed, metric, value. Reads RUN_DIR/results.csv, or the finished runs' files (RUN_DIR/runs/*.csv) of a study
 # that is still running. Several directories: their rows one after the other.
 # Usage: bench/keep_rows.sh RUN_DIR [RUN_DIR ...] > bench/results/NAME.csv
 set -euo pipefail
@@ -27,6 +27,6 @@ awk -F, '
     for (name in need) if (!(name in col)) { printf "keep_rows: %s has no column %s\n", FILENAME, name > "/dev/stderr"; exit 2 }
     next
   }
-  $col["metric"] ~ /^(spearman|spearman_first128|model_spearman|expert_spearman|total_seconds)$/ {
+  $col["metric"] ~ /^(spearman|spearman_first128|model_spearman|expert_spearman|basis_spearman|expert_weight|basis_weight|total_seconds)$/ {
     print $col["task"] "," $col["device"] "," $col["k"] "," $col["seed"] "," $col["metric"] "," $col["value"]
   }' "${files[@]}"

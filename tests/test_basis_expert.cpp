@@ -108,6 +108,21 @@ TEST_CASE("the device basis holds each train device's additive model, and ranks 
   CHECK_THROWS_WITH(latpred::device_basis(*d.data, d.onehot, {0, 1}, {}, 1.0), Catch::Contains("no"));
 }
 
+TEST_CASE("leave-one-out on the transfer samples splits the experts' share towards the expert that ranks them",
+          "[expert]") {
+  const BasisData d = basis_data();
+  latpred::LinearExpert basis(latpred::device_basis(*d.data, d.onehot, {0, 1}, range(100, 300), 1e-6));
+  latpred::LinearExpert counts(d.counts);
+  const std::vector<latpred::ExpertPart> parts{{&counts, 1e-3}, {&basis, 1e-3}};
+  const std::vector<int64_t> samples = range(0, 8), reference = range(0, 300);
+  // The target is a mix of the train devices: the basis ranks every left-out sample, op counts do not.
+  CHECK(latpred::leave_one_out_expert_split(parts, *d.data, 2, samples, reference, 0.6) == BlendWeights{0.4, 0.0, 0.6});
+  // One expert, or too few samples to leave one out: the even split.
+  CHECK(latpred::leave_one_out_expert_split({parts[0]}, *d.data, 2, samples, reference, 0.6) == BlendWeights{0.4, 0.6});
+  CHECK(latpred::leave_one_out_expert_split(parts, *d.data, 2, range(0, 2), reference, 0.6) ==
+        BlendWeights{0.4, 0.3, 0.3});
+}
+
 TEST_CASE("the blend grid splits quarters between the parts, and the best split ranks the held-out samples",
           "[expert]") {
   const std::vector<BlendWeights> two = latpred::blend_weight_grid(2);
@@ -171,6 +186,16 @@ TEST_CASE("a transfer with the basis expert scores it alone and blends it with t
   const double blended = metric_values(both, "spearman").at(0);
   CHECK(blended != Approx(basis_alone));
   CHECK(blended != Approx(counts_alone));
+
+  // Not cross-validated: leave-one-out split the experts' share (rows), or the even split (no rows).
+  CHECK(metric_values(both, "expert_weight").at(0) + metric_values(both, "basis_weight").at(0) == Approx(1.0));
+  {
+    ExperimentConfig even = with;
+    even.transfer.set("expert_basis_split", std::string("even"));
+    const auto evenly = latpred::run_experiment(even, registry, workspace);
+    CHECK(metric_values(evenly, "basis_weight").empty());
+    CHECK(metric_values(evenly, "basis_spearman") == metric_values(both, "basis_spearman"));
+  }
 
   // Cross-validation chooses a split of three parts per transfer.
   with.transfer.set("expert_cv_folds", int64_t{5});

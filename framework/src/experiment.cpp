@@ -485,6 +485,11 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       }
     }
   }
+  auto expert_parts = [&] {
+    std::vector<ExpertPart> parts;
+    for (RunExpert& e : experts) parts.push_back({&e.expert, config.transfer.get_float(e.ridge_key), e.target});
+    return parts;
+  };
   // The fixed blend: the predictor 1 - expert_weight, the experts share expert_weight.
   BlendWeights fixed_weights{1.0 - expert_weight};
   for (std::size_t e = 0; e < experts.size(); ++e) {
@@ -518,12 +523,10 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       BlendWeights weights = fixed_weights;
       if (!experts.empty() && expert_cv_folds > 0 && k >= expert_cv_min_k) {
         Member& first = members.front();
-        std::vector<ExpertPart> parts;
-        for (RunExpert& e : experts) parts.push_back({&e.expert, config.transfer.get_float(e.ridge_key), e.target});
         const ExpertCv cv{first.predictor.get(),
                           first.strategy.get(),
                           &first.pretrained,
-                          parts,
+                          expert_parts(),
                           &data,
                           target,
                           train_devices,
@@ -534,6 +537,10 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
                           derive_seed(config.seed, "expert_cv", name, k),
                           fixed_weights};
         weights = cross_validated_blend_weights(cv);
+        for (std::size_t e = 0; e < experts.size(); ++e) add_row(name, k, experts[e].name + "_weight", weights[e + 1]);
+      } else if (experts.size() > 1 && config.transfer.get_string("expert_basis_split") == "leave_one_out") {
+        weights =
+            leave_one_out_expert_split(expert_parts(), data, target, transfer_archs, spread(eval_archs), expert_weight);
         for (std::size_t e = 0; e < experts.size(); ++e) add_row(name, k, experts[e].name + "_weight", weights[e + 1]);
       }
       double predict_seconds = 0.0;

@@ -131,4 +131,36 @@ BlendWeights cross_validated_blend_weights(const ExpertCv& cv) {
   return best_blend_weights(scores, truth, blend_weight_grid(scores.size()), cv.fallback);
 }
 
+BlendWeights leave_one_out_expert_split(const std::vector<ExpertPart>& experts, const Dataset& data, int target,
+                                        const std::vector<int64_t>& transfer_archs,
+                                        const std::vector<int64_t>& reference_archs, double share) {
+  const BlendWeights even(experts.size(), 1.0 / static_cast<double>(std::max<std::size_t>(1, experts.size())));
+  BlendWeights split = even;
+  if (experts.size() >= 2 && transfer_archs.size() >= 3) {
+    const std::vector<float>& latency_ms = data.latency_ms(target);
+    std::vector<std::vector<double>> scores(experts.size());
+    std::vector<double> truth;
+    for (std::size_t left_out = 0; left_out < transfer_archs.size(); ++left_out) {
+      std::vector<int64_t> fit_archs;
+      std::vector<float> latency;
+      for (std::size_t i = 0; i < transfer_archs.size(); ++i) {
+        if (i == left_out) continue;
+        fit_archs.push_back(transfer_archs[i]);
+        latency.push_back(latency_ms[static_cast<std::size_t>(transfer_archs[i])]);
+      }
+      for (std::size_t e = 0; e < experts.size(); ++e) {
+        LinearExpert& expert = *experts[e].expert;
+        expert.fit(fit_archs, latency, experts[e].ridge, experts[e].target);
+        scores[e].push_back(
+            standardised(expert.predict(reference_archs), expert.predict({transfer_archs[left_out]})).front());
+      }
+      truth.push_back(latency_ms[static_cast<std::size_t>(transfer_archs[left_out])]);
+    }
+    split = best_blend_weights(scores, truth, blend_weight_grid(experts.size()), even);
+  }
+  BlendWeights weights{1.0 - share};
+  for (double part : split) weights.push_back(share * part);
+  return weights;
+}
+
 }  // namespace latpred

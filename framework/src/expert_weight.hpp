@@ -59,4 +59,13 @@ struct ExpertCv {
 // state and the default generator as it found it (the run's own transfer is unchanged by the choice).
 LATPRED_API BlendWeights cross_validated_blend_weights(const ExpertCv& cv);
 
+// How transfers that are not cross-validated split the experts' share (`share`) between several experts: each expert
+// is fitted leaving out one transfer sample at a time (no fine-tune, so cheap at any k) and scores it; of every
+// split in steps of 0.25, the one whose blend ranks the pooled left-out samples best (ties: the even split). The
+// predictor keeps 1 - share. Fewer than 3 samples or a single expert: the even split. Leaves the experts fitted on
+// the last leave-one-out fit: fit them on all samples afterwards.
+LATPRED_API BlendWeights leave_one_out_expert_split(const std::vector<ExpertPart>& experts, const Dataset& data,
+                                                    int target, const std::vector<int64_t>& transfer_archs,
+                                                    const std::vector<int64_t>& reference_archs, double share);
+
 }  // namespace latpred

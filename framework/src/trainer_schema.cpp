@@ -87,6 +87,10 @@ const Schema& transfer_schema() {
                    "train.source_samples (with the random source sampler the predictor's source archs are the first "
                    "of them, so the train devices are measured on max(both) archs)",
                    0)
+          .choice("expert_basis_split", "leave_one_out", {"leave_one_out", "even"},
+                  "with [expert_basis] and [expert_features], in transfers not cross-validated: split the experts' "
+                  "share (expert_weight) between them by leave-one-out on the transfer samples (rows expert_weight, "
+                  "basis_weight), or evenly")
           .integer("expert_cv_folds", 0,
                    "with an expert: 0 = blend with expert_weight; N >= 2 = choose the weights per transfer from "
                    "every split in steps of 0.25 by N-fold cross-validation on the transfer samples (one extra "

@@ -17,6 +17,7 @@ r1,N1,d1,20,42,spearman,0.8
 r1,N1,d2,20,42,spearman,0.6
 r1,N1,,20,42,spearman,0.1
 r1,N1,d1,20,42,kendall,0.2
+r1,N1,d1,20,42,basis_weight,0.25
 r1,N1,,0,42,total_seconds,100
 r2,N1,d1,20,43,spearman,0.9
 r2,N1,,0,43,total_seconds,300
@@ -61,6 +62,7 @@ bash "$keep" "$work/a" "$work/b" "$work/c" >"$work/kept_all.csv"
 grep -q "kendall" "$work/kept_all.csv" && fail "keep_rows kept a kendall row"
 grep -qF "N1,d1,20,43,spearman,0.9" "$work/kept_all.csv" || fail "keep_rows lost a spearman row: $(cat "$work/kept_all.csv")"
 grep -qF "FD,,0,42,total_seconds,200" "$work/kept_all.csv" || fail "keep_rows lost a run time (swept column)"
+grep -qF "N1,d1,20,42,basis_weight,0.25" "$work/kept_all.csv" || fail "keep_rows lost an expert's blend weight"
 from_dirs=$(bash "$script" A="$work/a" A="$work/b" A="$work/c")
 from_csv=$(bash "$script" A="$work/kept_all.csv")
 [[ "$from_dirs" == "$from_csv" ]] || fail "kept rows give another table: $from_csv"
