@@ -49,6 +49,13 @@ inline ExperimentConfig builtin_cpu_task(const Registry& registry) {
   return c;
 }
 
+// The op_counts encoder with `features` ("counts", "onehot" or "both"): the experts' usual features.
+inline ComponentConfig op_counts(const Registry& registry, const std::string& features) {
+  Params params = default_params(registry.get("encoder", "op_counts").schema);
+  params.set("features", features);
+  return {"op_counts", params};
+}
+
 // Every value of metric `name` in the result, in row order.
 inline std::vector<double> metric_values(const ExperimentResult& result, const std::string& name) {
   std::vector<double> out;

@@ -161,10 +161,9 @@ TEST_CASE("a transfer with the basis expert scores it alone and blends it with t
   ExperimentConfig config = latpred::test::builtin_cpu_task(registry);
   using latpred::test::metric_values;
   const auto without = latpred::run_experiment(config, registry, workspace);
-  latpred::Params onehot = latpred::default_params(registry.get("encoder", "op_counts").schema);
-  onehot.set("features", std::string("onehot"));
+  const latpred::ComponentConfig onehot = latpred::test::op_counts(registry, "onehot");
   ExperimentConfig with = config;
-  with.expert_basis = {{"op_counts", onehot}};
+  with.expert_basis = {onehot};
   with.transfer.set("expert_weight", 0.0);
   const auto model_only = latpred::run_experiment(with, registry, workspace);
   CHECK(metric_values(model_only, "spearman") == metric_values(without, "spearman"));
@@ -177,9 +176,8 @@ TEST_CASE("a transfer with the basis expert scores it alone and blends it with t
   CHECK(metric_values(latpred::run_experiment(with, registry, workspace), "spearman")[0] == Approx(basis_alone));
 
   // Both experts: each scored alone; at weight 1 they share the blend equally.
-  latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);
-  counts.set("features", std::string("counts"));
-  with.expert_features = {{"op_counts", counts}};
+  const latpred::ComponentConfig counts = latpred::test::op_counts(registry, "counts");
+  with.expert_features = {counts};
   const auto both = latpred::run_experiment(with, registry, workspace);
   CHECK(metric_values(both, "basis_spearman") == metric_values(model_only, "basis_spearman"));
   const double counts_alone = metric_values(both, "expert_spearman").at(0);
@@ -230,18 +228,16 @@ TEST_CASE("the basis expert's settings key only runs that have a basis; it never
           "[expert][study]") {
   const latpred::Registry& registry = latpred::test::build_plugins().registry();
   ExperimentConfig config = latpred::test::builtin_cpu_task(registry);
-  latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);
-  counts.set("features", std::string("counts"));
-  config.expert_features = {{"op_counts", counts}};
+  const latpred::ComponentConfig counts = latpred::test::op_counts(registry, "counts");
+  config.expert_features = {counts};
   ExperimentConfig basis_tuned = config;
   basis_tuned.transfer.set("expert_basis_ridge", 3.0);
   // A run with the linear expert alone keeps its key whatever the basis settings.
   CHECK(latpred::resolved_run_toml(basis_tuned) == latpred::resolved_run_toml(config));
   CHECK(latpred::resolved_run_toml(config).find("expert_basis") == std::string::npos);
   ExperimentConfig with = config;
-  latpred::Params onehot = latpred::default_params(registry.get("encoder", "op_counts").schema);
-  onehot.set("features", std::string("onehot"));
-  with.expert_basis = {{"op_counts", onehot}};
+  const latpred::ComponentConfig onehot = latpred::test::op_counts(registry, "onehot");
+  with.expert_basis = {onehot};
   ExperimentConfig with_tuned = with;
   with_tuned.transfer.set("expert_basis_ridge", 3.0);
   CHECK(latpred::resolved_run_toml(with) != latpred::resolved_run_toml(config));

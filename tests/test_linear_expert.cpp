@@ -128,9 +128,8 @@ TEST_CASE("a transfer with the linear expert scores both parts and blends them b
   }
 
   ExperimentConfig with = config;
-  latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);
-  counts.set("features", std::string("counts"));
-  with.expert_features = {{"op_counts", counts}};
+  const latpred::ComponentConfig counts = latpred::test::op_counts(registry, "counts");
+  with.expert_features = {counts};
   with.transfer.set("expert_weight", 0.0);
   const auto model_only = latpred::run_experiment(with, registry, workspace);
   // The expert leaves the predictor's transfer untouched: weight 0 is the run without it.
@@ -186,9 +185,8 @@ TEST_CASE("a transfer may choose the expert's weight by cross-validation on its 
   latpred::Workspace workspace;
   ExperimentConfig config = latpred::test::builtin_cpu_task(registry);
   config.transfer.set("k", std::vector<int64_t>{5, 10});
-  latpred::Params counts = latpred::default_params(registry.get("encoder", "op_counts").schema);
-  counts.set("features", std::string("counts"));
-  config.expert_features = {{"op_counts", counts}};
+  const latpred::ComponentConfig counts = latpred::test::op_counts(registry, "counts");
+  config.expert_features = {counts};
   using latpred::test::metric_values;
   const auto fixed = latpred::run_experiment(config, registry, workspace);
   CHECK(metric_values(fixed, "expert_weight").empty());
