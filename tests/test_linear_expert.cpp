@@ -45,6 +45,7 @@ TEST_CASE("the linear expert recovers a log-linear latency model from few sample
   LinearExpert expert(data.features);
   const std::vector<int64_t> samples{0, 3, 7, 11, 19, 23, 31, 38};
   std::vector<float> measured;
+  measured.reserve(samples.size());
   for (int64_t a : samples) measured.push_back(data.latency_ms[a]);
   expert.fit(samples, measured, 1e-9);
   std::vector<int64_t> all(40);
@@ -68,6 +69,7 @@ TEST_CASE("the linear expert fits latency itself when asked: an additive model",
   const std::vector<float> latency(ms.data_ptr<float>(), ms.data_ptr<float>() + 40);
   const std::vector<int64_t> samples{0, 5, 9, 14, 22, 30};
   std::vector<float> measured;
+  measured.reserve(samples.size());
   for (int64_t a : samples) measured.push_back(latency[a]);
   std::vector<int64_t> all(40);
   for (int64_t a = 0; a < 40; ++a) all[a] = a;
@@ -79,8 +81,9 @@ TEST_CASE("the linear expert fits latency itself when asked: an additive model",
   multiplicative.fit(samples, measured, 1e-9);  // log ms: close, but not the model
   double worst = 0.0;
   const std::vector<float> log_predicted = multiplicative.predict(all);
-  for (int64_t a = 0; a < 40; ++a)
+  for (int64_t a = 0; a < 40; ++a) {
     worst = std::max(worst, std::abs(std::exp(double{log_predicted[a]}) - double{latency[a]}));
+  }
   CHECK(worst > 1e-3);
 }
 

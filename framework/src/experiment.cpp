@@ -487,6 +487,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
   }
   auto expert_parts = [&] {
     std::vector<ExpertPart> parts;
+    parts.reserve(experts.size());
     for (RunExpert& e : experts) parts.push_back({&e.expert, config.transfer.get_float(e.ridge_key), e.target});
     return parts;
   };
