@@ -2,7 +2,7 @@
 // regression of its log latency on per-position features (e.g. the one-hot of the op at every position), fitted on
 // the run's source archs; the target's basis expert is then a ridge over the train devices' predictions, fitted on
 // the k transfer samples. A target that is a mix of the train devices (FD, F1, F4) is ranked by such a mix better
-// than by op counts, which cannot tell a layer's position (bench/results/linear_expert.md).
+// than by op counts, which cannot tell a layer's position (bench/results/basis_expert.md).
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -127,7 +127,8 @@ EpochPredictions expert_predictions(LinearExpert& expert, double ridge, FitTarge
   return EpochPredictions(evaluations, sets);
 }
 
-// An expert of a run's blend: the rows it reports (<name>_spearman, <name>_weight) and its ridge setting.
+// An expert of a run's blend: the rows it reports (<name>_spearman, <name>_weight), its ridge setting and what it
+// regresses.
 struct RunExpert {
   std::string name;
   std::string ridge_key;

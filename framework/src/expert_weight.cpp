@@ -23,10 +23,6 @@ std::vector<double> standardised(const std::vector<float>& reference, const std:
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // Appends to `grid` every way to deal `quarters` quarters to parts `part`.. of `weights`, the earlier parts first.
 void deal_quarters(std::size_t part, int quarters, BlendWeights& weights, std::vector<BlendWeights>& grid) {
   if (part + 1 == weights.size()) {

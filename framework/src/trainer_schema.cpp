@@ -63,9 +63,9 @@ const Schema& transfer_schema() {
           .flag("save_predictions", false, "write per-architecture predictions to the run directory")
           .real("expert_weight", 0.5,
                 "with an expert ([expert_features], [expert_basis]): the experts' share of the blend of "
-                "standardised predictions, split evenly between them (predictor: 1 - weight); 0 = the predictor "
-                "alone, 1 = the experts alone. Each part is also scored alone (rows model_spearman, "
-                "expert_spearman, basis_spearman). With expert_cv_folds: the tie-break",
+                "standardised predictions, split between them by expert_basis_split (predictor: 1 - weight); "
+                "0 = the predictor alone, 1 = the experts alone. Each part is also scored alone (rows "
+                "model_spearman, expert_spearman, basis_spearman). With expert_cv_folds: the tie-break",
                 0.0, 1.0)
           .real("expert_ridge", 10.0,
                 "with [expert_features]: ridge penalty of the linear expert's weights (features standardised over "
