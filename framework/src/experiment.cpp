@@ -478,9 +478,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
     // Settings of an absent expert do nothing (and stay out of the run key): say so.
     const Params defaults = default_params(transfer_schema());
     for (const auto& [name, value] : config.transfer.values()) {
-      const bool idle =
-          is_basis_setting(name) ? config.expert_basis.empty() : is_expert_setting(name) && experts.empty();
-      if (idle && value != defaults.values().at(name)) {
+      if (is_idle_expert_setting(config, name) && value != defaults.values().at(name)) {
         spdlog::warn("transfer.{} is set but the study has no {}: there is no expert to weigh", name,
                      is_basis_setting(name) ? "[expert_basis]" : "[expert_features] or [expert_basis]");
       }
@@ -523,6 +521,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
       // The blend weights of this transfer: fixed, or chosen by cross-validation on the transfer samples with
       // the first member (before its own transfer, which restores the pretrained weights).
       BlendWeights weights = fixed_weights;
+      bool chosen = false;  // per transfer (rows <expert>_weight), not fixed
       if (!experts.empty() && expert_cv_folds > 0 && k >= expert_cv_min_k) {
         Member& first = members.front();
         const ExpertCv cv{first.predictor.get(),
@@ -539,11 +538,14 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const Registry& 
                           derive_seed(config.seed, "expert_cv", name, k),
                           fixed_weights};
         weights = cross_validated_blend_weights(cv);
-        for (std::size_t e = 0; e < experts.size(); ++e) add_row(name, k, experts[e].name + "_weight", weights[e + 1]);
+        chosen = true;
       } else if (experts.size() > 1 && config.transfer.get_string("expert_basis_split") == "leave_one_out") {
         weights =
             leave_one_out_expert_split(expert_parts(), data, target, transfer_archs, spread(eval_archs), expert_weight);
-        for (std::size_t e = 0; e < experts.size(); ++e) add_row(name, k, experts[e].name + "_weight", weights[e + 1]);
+        chosen = true;
+      }
+      for (std::size_t e = 0; chosen && e < experts.size(); ++e) {
+        add_row(name, k, experts[e].name + "_weight", weights[e + 1]);
       }
       double predict_seconds = 0.0;
       std::vector<EpochPredictions> per_member;

@@ -16,12 +16,9 @@ void write_params(std::ostringstream& out, const Params& params) {
 // The [transfer] parameters that affect the run: the experts' only when there is an expert, the basis expert's only
 // when there is a basis, so runs keep the keys they had before either existed.
 Params transfer_in_effect(const ExperimentConfig& config) {
-  const bool any_expert = !config.expert_features.empty() || !config.expert_basis.empty();
-  const bool basis = !config.expert_basis.empty();
   Params out;
   for (const auto& [name, value] : config.transfer.values()) {
-    const bool idle = is_basis_setting(name) ? !basis : is_expert_setting(name) && !any_expert;
-    if (!idle) out.set(name, value);
+    if (!is_idle_expert_setting(config, name)) out.set(name, value);
   }
   return out;
 }

@@ -29,6 +29,10 @@ const Schema& train_schema() {
 
 bool is_expert_setting(const std::string& name) { return name.rfind("expert_", 0) == 0; }
 bool is_basis_setting(const std::string& name) { return name.rfind("expert_basis_", 0) == 0; }
+bool is_idle_expert_setting(const ExperimentConfig& config, const std::string& name) {
+  if (is_basis_setting(name)) return config.expert_basis.empty();
+  return is_expert_setting(name) && config.expert_features.empty() && config.expert_basis.empty();
+}
 
 const Schema& transfer_schema() {
   static const Schema schema =

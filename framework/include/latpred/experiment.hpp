@@ -58,6 +58,9 @@ LATPRED_API const Schema& transfer_schema();
 // [expert_basis]; those of the basis expert alone (expert_basis_*) only with [expert_basis].
 LATPRED_API bool is_expert_setting(const std::string& name);
 LATPRED_API bool is_basis_setting(const std::string& name);
+// Whether a [transfer] parameter belongs to an expert `config` does not have: it does nothing, and stays out of the
+// run key.
+LATPRED_API bool is_idle_expert_setting(const ExperimentConfig& config, const std::string& name);
 
 // One metric value. Long form: the runner adds the study's swept keys and run key.
 struct ResultRow {
