@@ -39,7 +39,7 @@ awk -F, '
     key = method SUBSEP $col["task"] SUBSEP $col["k"] SUBSEP $col["seed"]
     sum[key] += $col["value"]; cnt[key]++
   }
-  $col["metric"] == "total_seconds" { seconds[method] += $col["value"]; runs[method]++ }
+  $col["metric"] == "total_seconds" { seconds[method] += $col["value"]; clock[method, ++runs[method]] = $col["value"] }
   # mean ± population std over seeds of the per-seed device means: the cell text, "-" when never run
   function cell(m, t, k,   key, p, v, s, s2, c, mean, var) {
     s = 0; s2 = 0; c = 0
@@ -50,6 +50,16 @@ awk -F, '
     if (c == 0) return "-"
     mean = s / c; var = s2 / c - mean * mean
     return sprintf("%.3f ± %.3f (%d)", mean, sqrt(var > 0 ? var : 0), c)
+  }
+  # the median run clock of method m: a run paused or slowed by a busy machine moves the mean, not the median
+  function median_clock(m,   n, i, j, v, sorted) {
+    n = runs[m]
+    for (i = 1; i <= n; i++) {
+      v = clock[m, i]
+      for (j = i - 1; j >= 1 && sorted[j] > v; j--) sorted[j + 1] = sorted[j]
+      sorted[j + 1] = v
+    }
+    return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
   }
   END {
     split("20 10 5", ks, " ")
@@ -68,11 +78,11 @@ awk -F, '
       }
     }
     print "\nRun time per method (each run'"'"'s own clock, from its total_seconds):\n"
-    print "| method | runs | seconds per run | total hours |"
-    print "|---|---|---|---|"
+    print "| method | runs | seconds per run (mean) | median | total hours |"
+    print "|---|---|---|---|---|"
     for (i = 1; i <= nmethods; i++) {
       m = methods[i]
-      if (runs[m] == 0) { printf "| %s | 0 | - | - |\n", m; continue }
-      printf "| %s | %d | %.0f | %.2f |\n", m, runs[m], seconds[m] / runs[m], seconds[m] / 3600
+      if (runs[m] == 0) { printf "| %s | 0 | - | - | - |\n", m; continue }
+      printf "| %s | %d | %.0f | %.0f | %.2f |\n", m, runs[m], seconds[m] / runs[m], median_clock(m), seconds[m] / 3600
     }
   }' bench/paper_values.csv "${operands[@]}"

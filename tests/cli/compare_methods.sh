@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/compare_methods.sh: per-seed means over test devices, mean ± population std over seeds, directories of one
-# method merged, an unfinished study read from its finished runs, the paper's values at k = 20, run time per method;
-# a CSV file of kept rows (bench/keep_rows.sh) standing for a directory; a missing directory is a clear error.
+# method merged, an unfinished study read from its finished runs, the paper's values at k = 20, run time per method
+# (mean and median); a CSV file of kept rows (bench/keep_rows.sh) standing for a directory; a missing directory is a
+# clear error.
 # Usage: compare_methods.sh SOURCE_DIR
 set -euo pipefail
 script="$1/bench/compare_methods.sh"
@@ -22,11 +23,12 @@ r1,N1,,0,42,total_seconds,100
 r2,N1,d1,20,43,spearman,0.9
 r2,N1,,0,43,total_seconds,300
 CSV
-# Method A's second directory (another space) merges into the same column; a swept column shifts the others.
+# Method A's second directory (another space) merges into the same column; a swept column shifts the others. Its
+# long run moves A's mean clock (400 s) but not the median (300 s).
 cat >"$work/b/results.csv" <<'CSV'
 run_key,task,device,k,seed,model.type,metric,value
 r3,FD,fpga,5,42,ensemble,spearman,0.5
-r3,FD,,0,42,ensemble,total_seconds,200
+r3,FD,,0,42,ensemble,total_seconds,800
 CSV
 # Method B's study is unfinished: no results.csv, only its finished runs' files, each with its own header.
 mkdir -p "$work/c/runs"
@@ -48,8 +50,8 @@ grep -qF '| N1 | 0.800 ± 0.100 (2) | 0.300 ± 0.041 (3) | 0.604 | 0.907 | 0.967
 grep -qF '| task | A | Method B | paper HELP |' <<<"$out" || fail "header: $out"
 grep -qF '| FD | 0.500 ± 0.000 (1) | - |' <<<"$out" || fail "k=5 FD row: $out"
 grep -qF '| ND | - | - | 0.948 | 0.930 | 0.959 |' <<<"$out" || fail "a task never run: $out"
-grep -qF '| A | 3 | 200 | 0.17 |' <<<"$out" || fail "run time of A: $out"
-grep -qF '| Method B | 0 | - | - |' <<<"$out" || fail "run time of B: $out"
+grep -qF '| A | 3 | 400 | 300 | 0.33 |' <<<"$out" || fail "run time of A: $out"
+grep -qF '| Method B | 0 | - | - | - |' <<<"$out" || fail "run time of B: $out"
 if err=$(bash "$script" A="$work/none" 2>&1); then fail "a missing directory was accepted"; fi
 grep -qF "'$work/none' (for A) is neither a CSV file nor a run directory with results.csv or finished runs" <<<"$err" ||
   fail "missing-directory message: $err"
@@ -61,7 +63,7 @@ bash "$keep" "$work/a" "$work/b" "$work/c" >"$work/kept_all.csv"
 [[ $(head -1 "$work/kept_all.csv") == "task,device,k,seed,metric,value" ]] || fail "keep_rows header"
 grep -q "kendall" "$work/kept_all.csv" && fail "keep_rows kept a kendall row"
 grep -qF "N1,d1,20,43,spearman,0.9" "$work/kept_all.csv" || fail "keep_rows lost a spearman row: $(cat "$work/kept_all.csv")"
-grep -qF "FD,,0,42,total_seconds,200" "$work/kept_all.csv" || fail "keep_rows lost a run time (swept column)"
+grep -qF "FD,,0,42,total_seconds,800" "$work/kept_all.csv" || fail "keep_rows lost a run time (swept column)"
 grep -qF "N1,d1,20,42,basis_weight,0.25" "$work/kept_all.csv" || fail "keep_rows lost an expert's blend weight"
 from_dirs=$(bash "$script" A="$work/a" A="$work/b" A="$work/c")
 from_csv=$(bash "$script" A="$work/kept_all.csv")
