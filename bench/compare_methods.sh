@@ -6,12 +6,16 @@
 # results.csv yet: its finished runs' files (RUN_DIR/runs/*.csv) are read instead.
 # A CSV file in the results.csv format can stand for a directory: e.g. the spearman rows of runs kept in
 # bench/results/ after their run directories are gone.
+# Each table ends with the mean over each search space's tasks (of the tasks a method has; their count when not all).
+# METRIC=model_spearman (or expert_spearman, basis_spearman, spearman_first128) tabulates that per-device metric
+# instead of spearman, e.g. a blend's parts alone.
 # Usage: bench/compare_methods.sh NAME=RUN_DIR|NAME=CSV [...]   (repeat a NAME to merge its directories)
 #   e.g. bench/compare_methods.sh NASFLAT=runs/best_nb201_ca HELP=runs/baselines_help \
 #          MultiPredict=runs/baselines_multipredict_nb201
 set -euo pipefail
 cd "$(dirname "$0")/.."
-(($# > 0)) || { sed -n '2,11p' "$0" >&2; exit 2; }
+(($# > 0)) || { sed -n '2,14p' "$0" >&2; exit 2; }
+metric=${METRIC:-spearman}
 operands=()
 for spec in "$@"; do
   name=${spec%%=*} dir=${spec#*=}
@@ -27,29 +31,52 @@ for spec in "$@"; do
     exit 2
   fi
 done
-awk -F, '
-  FILENAME ~ /paper_values/ { if (FNR > 1) { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++ntasks] = $1 }; next }
+awk -F, -v metric="$metric" '
+  FILENAME ~ /paper_values/ {
+    if (FNR > 1) { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++ntasks] = $1; space[$1] = $2 }
+    next
+  }
   FNR == 1 {
     delete col
     for (i = 1; i <= NF; i++) col[$i] = i
     if (!(method in known)) { known[method] = 1; methods[++nmethods] = method }
     next
   }
-  $col["metric"] == "spearman" && $col["device"] != "" {
+  $col["metric"] == metric && $col["device"] != "" {
     key = method SUBSEP $col["task"] SUBSEP $col["k"] SUBSEP $col["seed"]
     sum[key] += $col["value"]; cnt[key]++
   }
   $col["metric"] == "total_seconds" { seconds[method] += $col["value"]; clock[method, ++runs[method]] = $col["value"] }
-  # mean ± population std over seeds of the per-seed device means: the cell text, "-" when never run
-  function cell(m, t, k,   key, p, v, s, s2, c, mean, var) {
+  # mean ± population std over seeds of the per-seed device means: the cell text, "-" when never run; the mean is
+  # left in cell_mean (and cell_seeds = 0 when never run) for the space means
+  function cell(m, t, k,   key, p, v, s, s2, c, var) {
     s = 0; s2 = 0; c = 0
     for (key in sum) {
       split(key, p, SUBSEP)
       if (p[1] == m && p[2] == t && p[3] == k) { v = sum[key] / cnt[key]; s += v; s2 += v * v; c++ }
     }
+    cell_seeds = c
     if (c == 0) return "-"
-    mean = s / c; var = s2 / c - mean * mean
-    return sprintf("%.3f ± %.3f (%d)", mean, sqrt(var > 0 ? var : 0), c)
+    cell_mean = s / c; var = s2 / c - cell_mean * cell_mean
+    return sprintf("%.3f ± %.3f (%d)", cell_mean, sqrt(var > 0 ? var : 0), c)
+  }
+  # the mean of method m over the tasks of space sp it has at k: "-" when none, the task count when not all
+  function space_mean(m, sp, k,   n, t, s, c, all) {
+    s = 0; c = 0; all = 0
+    for (n = 1; n <= ntasks; n++) {
+      t = order[n]
+      if (space[t] != sp) continue
+      all++; cell(m, t, k)
+      if (cell_seeds > 0) { s += cell_mean; c++ }
+    }
+    if (c == 0) return "-"
+    return c == all ? sprintf("%.3f", s / c) : sprintf("%.3f (%d of %d tasks)", s / c, c, all)
+  }
+  # the mean of a paper column (help, mp or nf) over the tasks of space sp
+  function paper_mean(values, sp,   n, t, s, c) {
+    s = 0; c = 0
+    for (n = 1; n <= ntasks; n++) { t = order[n]; if (space[t] == sp) { s += values[t]; c++ } }
+    return sprintf("%.3f", s / c)
   }
   # the median run clock of method m: a run paused or slowed by a busy machine moves the mean, not the median
   function median_clock(m,   n, i, j, v, sorted) {
@@ -65,7 +92,8 @@ awk -F, '
     split("20 10 5", ks, " ")
     for (j = 1; j <= 3; j++) {
       k = ks[j]
-      printf "\nSpearman at k = %s (seeds in parentheses)%s\n\n", k, k == 20 ? "; the paper scored archs 0-127 only" : ""
+      printf "\n%s at k = %s (seeds in parentheses)%s\n\n", metric == "spearman" ? "Spearman" : metric, k,
+        k == 20 ? "; the paper scored archs 0-127 only" : ""
       header = "| task |"; rule = "|---|"
       for (i = 1; i <= nmethods; i++) { header = header " " methods[i] " |"; rule = rule "---|" }
       if (k == 20) { header = header " paper HELP | paper MultiPredict | paper NASFLAT |"; rule = rule "---|---|---|" }
@@ -75,6 +103,16 @@ awk -F, '
         for (i = 1; i <= nmethods; i++) line = line " " cell(methods[i], t, k) " |"
         if (k == 20) line = line " " help[t] " | " mp[t] " | " nf[t] " |"
         print line
+      }
+      split("nb201 fbnet", spaces, " ")
+      for (n = 1; n <= 2; n++) {
+        sp = spaces[n]; line = "| " (sp == "nb201" ? "NB201" : "FBNet") " mean |"; used = 0
+        for (i = 1; i <= nmethods; i++) {
+          v = space_mean(methods[i], sp, k); line = line " " v " |"
+          if (v != "-") used = 1
+        }
+        if (k == 20) line = line " " paper_mean(help, sp) " | " paper_mean(mp, sp) " | " paper_mean(nf, sp) " |"
+        if (used) print line
       }
     }
     print "\nRun time per method (each run'"'"'s own clock, from its total_seconds):\n"
