@@ -139,12 +139,29 @@ TEST_CASE("every sampler plugin conforms", "[samplers][conformance]") {
       auto sampler = make_sampler(type);
       for (uint64_t seed = 1; seed <= 8; ++seed)
         outcomes.insert(sampler->select(request_for(*data, features, 5, seed)));
-      CHECK(outcomes.size() > 1);  // default parameters are seed-dependent for every type
+      // Default parameters are seed-dependent for every type but "first", which reproduces a fixed choice.
+      CHECK((outcomes.size() > 1) == (type != "first"));
       CHECK_THROWS_AS(sampler->select(request_for(*data, features, n + 1, 1)), latpred::Error);
       CHECK_THROWS_WITH(sampler->select(request_for(*data, features, n + 1, 1)),
                         Catch::Contains("k=52") && Catch::Contains("51 candidates"));
     }
   }
+}
+
+TEST_CASE("first: the lowest arch indices in ascending order, from unsorted candidates, whatever the seed",
+          "[samplers]") {
+  const auto data = random_dataset(60, 5);
+  const latpred::ArchFeatures features = random_features(60, 9, 5);
+  SampleRequest request = request_for(*data, features, 4, 3);
+  std::vector<int64_t> shuffled = request.candidates;
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(5));
+  request.candidates = shuffled;
+  std::vector<int64_t> sorted = shuffled;
+  std::sort(sorted.begin(), sorted.end());
+  const std::vector<int64_t> lowest(sorted.begin(), sorted.begin() + 4);
+  CHECK(make_sampler("first")->select(request) == lowest);
+  request.seed = 99;
+  CHECK(make_sampler("first")->select(request) == lowest);
 }
 
 TEST_CASE("embedding samplers without a flat vector point to [sampler_features]", "[samplers]") {
