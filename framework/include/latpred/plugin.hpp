@@ -45,7 +45,7 @@ inline constexpr const char* kPluginSection = LATPRED_STRINGIFY(LATPRED_PLUGIN_S
 
 }  // namespace latpred
 
-#define LATPRED_PLUGIN(NAME, VERSION, REGISTER_FN)                                              \
-  extern "C" const ::latpred::PluginInfo latpred_plugin_info_ = {                               \
-      LATPRED_ABI_VERSION, NAME, VERSION, TORCH_VERSION, _GLIBCXX_USE_CXX11_ABI, &REGISTER_FN}; \
+#define LATPRED_PLUGIN(NAME, VERSION, REGISTER_FN)                                                \
+  extern "C" const ::latpred::PluginInfo latpred_plugin_info_ = {                                 \
+      LATPRED_ABI_VERSION, NAME, VERSION, TORCH_VERSION, _GLIBCXX_USE_CXX11_ABI, &(REGISTER_FN)}; \
   BOOST_DLL_ALIAS_SECTIONED(latpred_plugin_info_, LATPRED_PLUGIN_ALIAS, LATPRED_PLUGIN_SECTION)
