@@ -5,17 +5,14 @@
 
 #include "latpred/plugin.hpp"
 #include "latpred/sampler.hpp"
+#include "sampler_util.hpp"
 
 namespace {
 
 class FirstSampler : public latpred::Sampler {
  public:
   std::vector<int64_t> select(const latpred::SampleRequest& request) override {
-    const auto n = static_cast<int64_t>(request.candidates.size());
-    if (request.k < 0 || request.k > n) {
-      throw latpred::Error("first sampler: cannot choose k=" + std::to_string(request.k) + " archs from " +
-                           std::to_string(n) + " candidates");
-    }
+    latpred::samplers::check_request(request, "first");
     std::vector<int64_t> pool = request.candidates;
     // Candidates need not come sorted (e.g. a pool without the transfer samples).
     std::partial_sort(pool.begin(), pool.begin() + request.k, pool.end());
