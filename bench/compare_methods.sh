@@ -33,7 +33,10 @@ for spec in "$@"; do
 done
 awk -F, -v metric="$metric" '
   FILENAME ~ /paper_values/ {
-    if (FNR > 1) { help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++ntasks] = $1; space[$1] = $2 }
+    if (FNR > 1) {
+      help[$1] = $3; mp[$1] = $4; nf[$1] = $5; order[++ntasks] = $1; space[$1] = $2
+      space_tasks[$2]++; paper_sum["help", $2] += $3; paper_sum["mp", $2] += $4; paper_sum["nf", $2] += $5
+    }
     next
   }
   FNR == 1 {
@@ -48,7 +51,7 @@ awk -F, -v metric="$metric" '
   }
   $col["metric"] == "total_seconds" { seconds[method] += $col["value"]; clock[method, ++runs[method]] = $col["value"] }
   # mean ± population std over seeds of the per-seed device means: the cell text, "-" when never run; the mean is
-  # left in cell_mean (and cell_seeds = 0 when never run) for the space means
+  # left in cell_mean (and cell_seeds = 0 when never run) for the space mean rows
   function cell(m, t, k,   key, p, v, s, s2, c, var) {
     s = 0; s2 = 0; c = 0
     for (key in sum) {
@@ -60,23 +63,23 @@ awk -F, -v metric="$metric" '
     cell_mean = s / c; var = s2 / c - cell_mean * cell_mean
     return sprintf("%.3f ± %.3f (%d)", cell_mean, sqrt(var > 0 ? var : 0), c)
   }
-  # the mean of method m over the tasks of space sp it has at k: "-" when none, the task count when not all
-  function space_mean(m, sp, k,   n, t, s, c, all) {
-    s = 0; c = 0; all = 0
-    for (n = 1; n <= ntasks; n++) {
-      t = order[n]
-      if (space[t] != sp) continue
-      all++; cell(m, t, k)
-      if (cell_seeds > 0) { s += cell_mean; c++ }
+  # the mean row of space sp over the tasks each method has (their count when not all); "" when no method has any
+  function space_row(sp, k,   i, c, v, line, used) {
+    line = "| " (sp == "nb201" ? "NB201" : "FBNet") " mean |"; used = 0
+    for (i = 1; i <= nmethods; i++) {
+      c = space_cnt[i, sp]
+      if (c == 0) v = "-"
+      else {
+        v = sprintf("%.3f", space_sum[i, sp] / c); used = 1
+        if (c < space_tasks[sp]) v = v sprintf(" (%d of %d tasks)", c, space_tasks[sp])
+      }
+      line = line " " v " |"
     }
-    if (c == 0) return "-"
-    return c == all ? sprintf("%.3f", s / c) : sprintf("%.3f (%d of %d tasks)", s / c, c, all)
-  }
-  # the mean of a paper column (help, mp or nf) over the tasks of space sp
-  function paper_mean(values, sp,   n, t, s, c) {
-    s = 0; c = 0
-    for (n = 1; n <= ntasks; n++) { t = order[n]; if (space[t] == sp) { s += values[t]; c++ } }
-    return sprintf("%.3f", s / c)
+    if (k == 20) {
+      line = line sprintf(" %.3f | %.3f | %.3f |", paper_sum["help", sp] / space_tasks[sp],
+                          paper_sum["mp", sp] / space_tasks[sp], paper_sum["nf", sp] / space_tasks[sp])
+    }
+    return used ? line : ""
   }
   # the median run clock of method m: a run paused or slowed by a busy machine moves the mean, not the median
   function median_clock(m,   n, i, j, v, sorted) {
@@ -98,22 +101,18 @@ awk -F, -v metric="$metric" '
       for (i = 1; i <= nmethods; i++) { header = header " " methods[i] " |"; rule = rule "---|" }
       if (k == 20) { header = header " paper HELP | paper MultiPredict | paper NASFLAT |"; rule = rule "---|---|---|" }
       print header; print rule
+      delete space_sum; delete space_cnt
       for (n = 1; n <= ntasks; n++) {
         t = order[n]; line = "| " t " |"
-        for (i = 1; i <= nmethods; i++) line = line " " cell(methods[i], t, k) " |"
+        for (i = 1; i <= nmethods; i++) {
+          line = line " " cell(methods[i], t, k) " |"
+          if (cell_seeds > 0) { space_sum[i, space[t]] += cell_mean; space_cnt[i, space[t]]++ }
+        }
         if (k == 20) line = line " " help[t] " | " mp[t] " | " nf[t] " |"
         print line
       }
       split("nb201 fbnet", spaces, " ")
-      for (n = 1; n <= 2; n++) {
-        sp = spaces[n]; line = "| " (sp == "nb201" ? "NB201" : "FBNet") " mean |"; used = 0
-        for (i = 1; i <= nmethods; i++) {
-          v = space_mean(methods[i], sp, k); line = line " " v " |"
-          if (v != "-") used = 1
-        }
-        if (k == 20) line = line " " paper_mean(help, sp) " | " paper_mean(mp, sp) " | " paper_mean(nf, sp) " |"
-        if (used) print line
-      }
+      for (n = 1; n <= 2; n++) if ((line = space_row(spaces[n], k)) != "") print line
     }
     print "\nRun time per method (each run'"'"'s own clock, from its total_seconds):\n"
     print "| method | runs | seconds per run (mean) | median | total hours |"
